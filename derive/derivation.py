@@ -1,0 +1,291 @@
+"""Build the derivation IR from the symbolic model: the symbolic path of derive.
+
+Forward values come from evaluating each neuron's local expression; every chain-rule factor is the
+SymPy derivative of one local expression, evaluated at those values; the chain rule multiplies and
+sums them along the paths. The numeric engine never feeds this module: `verify` compares the two.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from . import fmt, latex
+from .ir import (Chain, Derivation, Eq, Factor, LayerBackward, NeuronBackward, NeuronForward, ParamRow, Path,
+                 Sample, SummaryRow, Term, Value)
+from .functions import Z
+from .latex import partial, tex
+from .model import Model, Neuron, local_derivative
+from .spec import Param, Spec
+
+
+class _Book:
+    """Names, numbers and values of the symbols of one sample (or of the whole step)."""
+
+    def __init__(self, names: dict[sp.Symbol, str], digits: int, parent: _Book | None = None):
+        self.digits = digits
+        self.names = dict(parent.names) if parent else {}
+        self.names.update(names)
+        self.numbers: dict[sp.Symbol, str] = dict(parent.numbers) if parent else {}
+        self.env: dict[sp.Symbol, sp.Float] = dict(parent.env) if parent else {}
+        self._placeholders = 0
+
+    def value(self, key: str, number: float) -> Value:
+        return Value(key, number, fmt.latex(number, self.digits))
+
+    def assign(self, symbol: sp.Symbol, key: str, number: float) -> Value:
+        """Give `symbol` a value: it prints as that number in substituted forms from now on."""
+        self.env[symbol] = sp.Float(number)
+        self.numbers[symbol] = fmt.operand(number, self.digits)
+        return self.value(key, number)
+
+    def placeholder(self, name: str, key: str, number: float) -> tuple[sp.Symbol, Value]:
+        """A fresh symbol standing for an already computed quantity (a factor, a delta) in products."""
+        self._placeholders += 1
+        symbol = sp.Symbol(f"_q{self._placeholders}:{key}")
+        self.names[symbol] = name
+        return symbol, self.assign(symbol, key, number)
+
+    def evaluate(self, expr: sp.Expr) -> float:
+        return float(expr.xreplace(self.env))
+
+    def tex(self, expr: sp.Basic) -> str:
+        return tex(expr, self.names)
+
+    def substituted(self, expr: sp.Basic) -> str:
+        return tex(expr, self.numbers, numbers=True)
+
+    def eq(self, lhs: sp.Basic, forms: tuple[sp.Basic, ...], value: Value | None, with_numbers: bool = True) -> Eq:
+        """lhs = each form symbolically [= the last form with numbers] [= value]."""
+        rhs = [self.tex(f) for f in forms]
+        if with_numbers and forms:
+            rhs.append(self.substituted(forms[-1]))
+        return Eq(self.tex(lhs), tuple(_dedupe(rhs, value)), value)
+
+
+def _dedupe(rhs: list[str], value: Value | None) -> list[str]:
+    """Drop a right-hand side that repeats the previous one or the final value (x = 0.5 = 0.5)."""
+    kept: list[str] = []
+    for form in rhs:
+        if (not kept or form != kept[-1]) and (value is None or form != value.tex):
+            kept.append(form)
+    return kept
+
+
+def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIGITS) -> Derivation:
+    """The complete worked solution of one training step of `spec`."""
+    model = Model(spec)
+    table = latex.NOTATIONS[notation]
+    several = spec.samples > 1
+    book = _Book(model.names(table), digits)
+    rate = sp.Symbol("lr")
+    book.names[rate] = table.learning_rate.format()
+    rate_value = book.assign(rate, "lr", spec.learning_rate)
+    rows = tuple(_param_row(model, book, p) for p in model.params)
+
+    samples = tuple(_Sampler(model, table, _Book(model.names(table, s if several else None), digits, book), s).run()
+                    for s in range(spec.samples))
+
+    gradients: dict[str, Value] = {}
+    reductions = []
+    for p in model.params:
+        gradient_symbol = sp.Symbol(f"grad:{p.name}")
+        book.names[gradient_symbol] = book.tex(partial(model.loss_total, model.param_symbol[p.name]))
+        per_sample = [_chain_value(sample, p.name) for sample in samples]
+        total = sum(v.value for v in per_sample)
+        if spec.reduction == "mean":
+            total /= len(per_sample)
+        gradients[p.name] = book.assign(gradient_symbol, f"grad:{p.name}", total)
+        if several:
+            reductions.append(_reduction(book, model, p, per_sample, samples, gradient_symbol, gradients[p.name]))
+
+    updates, summary = [], []
+    for p, row in zip(model.params, rows):
+        symbol = model.param_symbol[p.name]
+        new = sp.Symbol(f"new:{p.name}")
+        book.names[new] = table.updated.format(param=book.names[symbol])
+        updated = p.value - spec.learning_rate * gradients[p.name].value
+        form = sp.Add(symbol, sp.Mul(-1, sp.Mul(rate, sp.Symbol(f"grad:{p.name}"), evaluate=False),
+                                     evaluate=False), evaluate=False)
+        value = book.assign(new, f"updated:{p.name}", updated)
+        updates.append(book.eq(new, (form,), value))
+        summary.append(SummaryRow(p.name, row.tex, row.value, gradients[p.name], value))
+
+    loss_values = [s.loss_total.value.value for s in samples]
+    total_loss = sum(loss_values) / (len(loss_values) if spec.reduction == "mean" else 1)
+    return Derivation(
+        name=spec.name, layers=spec.layers, labels=spec.labels, activations=spec.activations,
+        activation_definitions=_activation_definitions(model),
+        loss=spec.loss, bias=spec.bias, reduction=spec.reduction, notation=notation, digits=digits,
+        learning_rate=Eq(book.names[rate], (), rate_value),
+        loss_definition=Eq(book.tex(model.loss_total), (book.tex(model.loss_display),)),
+        parameters=rows, samples=samples, reductions=tuple(reductions), updates=tuple(updates),
+        summary=tuple(summary), total_loss=book.value("E", total_loss))
+
+
+def _activation_definitions(model: Model) -> tuple[Eq, ...]:
+    """f(z) = its expression, once for each activation the network uses."""
+    used = dict.fromkeys(layer[0].activation for layer in model.layers)
+    return tuple(Eq(tex(a.named(Z), {}), (tex(a.expr, {}),)) for a in used)
+
+
+def _param_row(model: Model, book: _Book, p: Param) -> ParamRow:
+    symbol = model.param_symbol[p.name]
+    labels = model.spec.labels
+    source = labels[p.layer - 1][p.src] if p.kind == "weight" else None
+    dest = labels[p.layer][p.dest] if p.dest is not None else None
+    return ParamRow(p.name, book.names[symbol], p.kind, p.layer, source, dest,
+                    book.assign(symbol, f"param:{p.name}", p.value))
+
+
+def _chain_value(sample: Sample, name: str) -> Value:
+    for layer in sample.backward:
+        for chain in (*layer.shared, *(c for n in layer.neurons for c in n.chains)):
+            if chain.param == name:
+                return chain.result.value
+    raise KeyError(name)
+
+
+def _reduction(book: _Book, model: Model, p: Param, per_sample: list[Value], samples: tuple[Sample, ...],
+               gradient_symbol: sp.Symbol, total: Value) -> Eq:
+    """dE/dp = sum (or mean) over samples of dE^(s)/dp."""
+    terms = []
+    for sample, value in zip(samples, per_sample):
+        name = next(c.result.lhs for layer in sample.backward
+                    for c in (*layer.shared, *(c for n in layer.neurons for c in n.chains)) if c.param == p.name)
+        symbol, _ = book.placeholder(name, value.key, value.value)
+        terms.append(symbol)
+    form: sp.Expr = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+    if model.spec.reduction == "mean":
+        form = sp.Mul(sp.Rational(1, len(terms)), form, evaluate=False)
+    return book.eq(gradient_symbol, (form,), total)
+
+
+class _Sampler:
+    """Forward pass, error and backward pass of one sample, evaluated symbolically."""
+
+    def __init__(self, model: Model, table: latex.Notation, book: _Book, index: int):
+        self.model, self.table, self.book, self.s = model, table, book, index
+        self.deltas: dict[str, tuple[sp.Symbol, Value]] = {}
+        self.factors: dict[str, tuple[Factor, Factor]] = {}  # label -> (dE/dout, dout/din)
+
+    def key(self, name: str) -> str:
+        return f"{self.s}:{name}"
+
+    def run(self) -> Sample:
+        model, book, spec = self.model, self.book, self.model.spec
+        inputs = tuple(Eq(book.names[x], (), book.assign(x, self.key(f"x:{label}"), value))
+                       for x, label, value in zip(model.inputs, spec.labels[0], spec.inputs[self.s]))
+        targets = tuple(Eq(book.names[t], (), book.assign(t, self.key(f"t:{n.label}"), value))
+                        for t, n, value in zip(model.targets, model.outputs, spec.targets[self.s]))
+        forward = tuple(tuple(self.forward(n) for n in layer) for layer in model.layers)
+        loss_terms = tuple(
+            book.eq(symbol, (display,), book.assign(symbol, self.key(f"E:{n.label}"), book.evaluate(display.doit())))
+            for symbol, display, n in zip(model.loss_terms, model.loss_term_display, model.outputs))
+        total = book.evaluate(model.loss_expr)
+        loss_total = book.eq(model.loss_total, (sp.Add(*model.loss_terms, evaluate=False),),
+                             book.assign(model.loss_total, self.key("E"), total))
+        backward = tuple(self.backward_layer(layer) for layer in reversed(model.layers))
+        return Sample(self.s, inputs, targets, forward, loss_terms, loss_total, backward)
+
+    def forward(self, n: Neuron) -> NeuronForward:
+        book = self.book
+        net = book.eq(n.net, (n.net_display,), book.assign(n.net, self.key(f"in:{n.label}"), book.evaluate(n.net_expr)))
+        named = n.activation.named(n.net)
+        out_value = book.evaluate(n.out_expr)
+        out = Eq(book.tex(n.out), (book.tex(named), book.tex(n.out_expr), book.substituted(n.out_expr)),
+                 book.assign(n.out, self.key(f"out:{n.label}"), out_value))
+        return NeuronForward(n.label, latex.label(n.label), net, out)
+
+    def backward_layer(self, layer: tuple[Neuron, ...]) -> LayerBackward:
+        neurons = tuple(self.backward_neuron(n) for n in layer)
+        shared = tuple(self.chain(p, layer) for p in layer[0].params if p.dest is None and p.kind == "bias")
+        return LayerBackward(layer[0].layer, neurons, shared)
+
+    def backward_neuron(self, n: Neuron) -> NeuronBackward:
+        model, book = self.model, self.book
+        output_layer = n.layer == len(model.layers)
+        d_out = self.d_out_output(n) if output_layer else self.d_out_hidden(n)
+        d_net = self.d_net(n)
+        e_out, e_net = (book.placeholder(f.symbol, f.eq.value.key, f.eq.value.value)[0] for f in (d_out, d_net))
+        delta_symbol = sp.Symbol(f"delta:{n.label}")
+        book.names[delta_symbol] = self.table.delta.format(label=latex.label(n.label))
+        delta_value = book.assign(delta_symbol, self.key(f"delta:{n.label}"),
+                                  d_out.eq.value.value * d_net.eq.value.value)
+        delta = book.eq(delta_symbol, (partial(model.loss_total, n.net), sp.Mul(e_out, e_net, evaluate=False)),
+                        delta_value)
+        self.deltas[n.label] = (delta_symbol, delta_value)
+        self.factors[n.label] = (d_out, d_net)
+        chains = tuple(self.chain(p, (n,)) for p in n.params if p.dest is not None or p.kind == "weight")
+        return NeuronBackward(n.label, latex.label(n.label), output_layer, d_out, d_net, delta, chains)
+
+    def d_out_output(self, n: Neuron) -> Factor:
+        """dE/dout of an output neuron: the derivative of the loss."""
+        model, book = self.model, self.book
+        derivative = local_derivative(model.loss_expr, n.out)
+        value = book.value(self.key(f"dE/dout:{n.label}"), book.evaluate(derivative))
+        symbol = partial(model.loss_total, n.out)
+        given = book.eq(model.loss_total, (model.loss_display,), None, with_numbers=False)
+        return Factor(book.tex(symbol), given, book.eq(symbol, (derivative,), value))
+
+    def d_out_hidden(self, n: Neuron) -> Factor:
+        """dE/dout of a hidden neuron: the sum over the paths through every neuron of the next layer."""
+        model, book = self.model, self.book
+        paths, general, with_deltas, total = [], [], [], 0.0
+        for m in model.layers[n.layer]:
+            local = self.local_factor(m, n.out, self.key(f"din/dout:{m.label}:{n.label}"))
+            delta_symbol, delta_value = self.deltas[m.label]
+            product = book.value(self.key(f"path:{n.label}:{m.label}"), delta_value.value * local.eq.value.value)
+            total += product.value
+            delta_eq = Eq(book.tex(delta_symbol), (book.tex(partial(model.loss_total, m.net)),), delta_value)
+            paths.append(Path(m.label, delta_eq, local, product))
+            general.append(sp.Mul(partial(model.loss_total, m.net), partial(m.net, n.out), evaluate=False))
+            with_deltas.append(sp.Mul(delta_symbol, local_derivative(m.net_expr, n.out), evaluate=False))
+        symbol = partial(model.loss_total, n.out)
+        value = book.value(self.key(f"dE/dout:{n.label}"), total)
+        forms = tuple(sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0] for terms in (general, with_deltas))
+        return Factor(book.tex(symbol), None, book.eq(symbol, forms, value), tuple(paths))
+
+    def d_net(self, n: Neuron) -> Factor:
+        """dout/din: the activation's derivative by SymPy, then its rewrite in terms of the output."""
+        book = self.book
+        derivative = n.activation.derivative(n.net)
+        rewrite = n.activation.derivative_from_output(n.out)
+        value = book.value(self.key(f"dout/din:{n.label}"), book.evaluate(derivative))
+        if rewrite is not None:
+            shown = book.evaluate(rewrite)
+            if abs(shown - value.value) > 1e-12 * max(1.0, abs(shown)):
+                raise AssertionError(f"rewrite of {n.activation.name}' disagrees at {n.label}")
+        forms = (derivative,) if rewrite is None else (derivative, rewrite)
+        symbol = partial(n.out, n.net)
+        given = Eq(book.tex(n.out), (book.tex(n.out_expr),))
+        return Factor(book.tex(symbol), given, book.eq(symbol, forms, value))
+
+    def local_factor(self, n: Neuron, wrt: sp.Symbol, key: str) -> Factor:
+        """d in_n / d wrt, the derivative of n's net input with respect to one of its symbols."""
+        book = self.book
+        derivative = local_derivative(n.net_expr, wrt)
+        value = book.value(key, book.evaluate(derivative))
+        symbol = partial(n.net, wrt)
+        given = Eq(book.tex(n.net), (book.tex(n.net_display),))
+        return Factor(book.tex(symbol), given, book.eq(symbol, (derivative,), value))
+
+    def chain(self, p: Param, neurons: tuple[Neuron, ...]) -> Chain:
+        """dE/dp = sum over the neurons p feeds of dE/dout * dout/din * din/dp."""
+        model, book = self.model, self.book
+        p_symbol = model.param_symbol[p.name]
+        general, factors, terms, shown, total = [], [], [], [], 0.0
+        for n in neurons:
+            local = self.local_factor(n, p_symbol, self.key(f"din/dp:{n.label}:{p.name}"))
+            delta_symbol, delta_value = self.deltas[n.label]
+            d_out, d_net = self.factors[n.label]
+            general.append(sp.Mul(partial(model.loss_total, n.out), partial(n.out, n.net), partial(n.net, p_symbol),
+                                  evaluate=False))
+            factors += [Eq(f.symbol, (), f.eq.value) for f in (d_out, d_net, local)]
+            terms.append(Term(n.label, delta_value, local))
+            shown.append(sp.Mul(delta_symbol, local_derivative(n.net_expr, p_symbol), evaluate=False))
+            total += delta_value.value * local.eq.value.value
+        symbol = partial(model.loss_total, p_symbol)
+        value = book.value(self.key(f"dE/dp:{p.name}"), total)
+        result = book.eq(symbol, (sp.Add(*shown, evaluate=False) if len(shown) > 1 else shown[0],), value)
+        general_form = sp.Add(*general, evaluate=False) if len(general) > 1 else general[0]
+        return Chain(p.name, book.eq(symbol, (general_form,), None, with_numbers=False), tuple(factors),
+                     tuple(terms), result)

@@ -1,0 +1,32 @@
+"""Numbers are formatted here and nowhere else: significant digits, LaTeX and plain forms."""
+from __future__ import annotations
+
+import math
+
+DEFAULT_DIGITS = 10
+
+
+def plain(value: float, digits: int = DEFAULT_DIGITS) -> str:
+    """`value` to `digits` significant digits, trailing zeros dropped: 0.6, 0.6456563062, 1.136e-05."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else repr(value)
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def latex(value: float, digits: int = DEFAULT_DIGITS) -> str:
+    """Like `plain`, with an exponent written as `\\times 10^{n}`."""
+    text = plain(value, digits)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{exponent}}}"
+    return text
+
+
+def operand(value: float, digits: int = DEFAULT_DIGITS) -> str:
+    """`latex`, parenthesized where it stands inside a larger expression (negative or with an exponent)."""
+    text = latex(value, digits)
+    return rf"\left({text}\right)" if text.startswith("-") or "\\times" in text else text

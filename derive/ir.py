@@ -1,0 +1,192 @@
+"""Stage 3: the derivation IR. Frozen plain data, decided completely before rendering.
+
+Every number a document shows is a `Value` with a key naming the quantity; `values()` collects
+them all so that `verify` can check each one against the independent numeric engine. Every formula
+is LaTeX produced by `latex.tex`; templates only loop over these objects and print them.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+
+@dataclass(frozen=True)
+class Value:
+    """A shown number: its quantity key, its float64 value and its formatted LaTeX."""
+
+    key: str
+    value: float
+    tex: str
+
+
+@dataclass(frozen=True)
+class Eq:
+    """`lhs = rhs[0] = rhs[1] = ...`, ending with `value` when there is one."""
+
+    lhs: str
+    rhs: tuple[str, ...]
+    value: Value | None = None
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One chain-rule factor d top/d bottom: the local expression it differentiates (`given`), then
+    `eq`: the symbol = SymPy's derivative [= its rewrite] = numbers substituted = value. A factor that
+    sums over paths (dE/dout of a hidden neuron) lists them in `paths`."""
+
+    symbol: str
+    given: Eq | None
+    eq: Eq
+    paths: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Path:
+    """One path from a hidden output to the error: through neuron `via`, dE/din_via * din_via/dout."""
+
+    via: str  # label of the next-layer neuron
+    delta: Eq  # delta_via = dE/din_via (derived in via's own section)
+    local: Factor  # din_via/dout, derived from via's net input
+    product: Value
+
+
+@dataclass(frozen=True)
+class Term:
+    """One neuron's share of a parameter's gradient: delta_n * din_n/dp (one term unless the
+    parameter is a bias shared by the whole layer)."""
+
+    neuron: str
+    delta: Value
+    local: Factor  # din_n/dp
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The gradient of one parameter for one sample: the chain rule, its factors, its value."""
+
+    param: str
+    general: Eq  # dE/dp = dE/dout * dout/din * din/dp (no value)
+    factors: tuple[Eq, ...]  # each factor's symbol = value, in chain order
+    terms: tuple[Term, ...]
+    result: Eq  # dE/dp = delta * din/dp = numbers = value
+
+
+@dataclass(frozen=True)
+class NeuronForward:
+    label: str
+    name: str  # LaTeX of the label
+    net: Eq
+    out: Eq
+
+
+@dataclass(frozen=True)
+class NeuronBackward:
+    label: str
+    name: str
+    output_layer: bool
+    d_out: Factor  # dE/dout
+    d_net: Factor  # dout/din
+    delta: Eq
+    chains: tuple[Chain, ...]  # the parameters feeding this neuron alone
+
+
+@dataclass(frozen=True)
+class LayerBackward:
+    layer: int
+    neurons: tuple[NeuronBackward, ...]
+    shared: tuple[Chain, ...]  # parameters shared by the whole layer (per-layer bias)
+
+
+@dataclass(frozen=True)
+class Sample:
+    index: int
+    inputs: tuple[Eq, ...]
+    targets: tuple[Eq, ...]
+    forward: tuple[tuple[NeuronForward, ...], ...]  # by layer
+    loss_terms: tuple[Eq, ...]
+    loss_total: Eq
+    backward: tuple[LayerBackward, ...]  # output layer first
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    name: str
+    tex: str
+    kind: str  # weight | bias
+    layer: int
+    source: str | None  # label of the source unit (weights)
+    dest: str | None  # label of the destination neuron (None: shared by the layer)
+    value: Value
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    name: str
+    tex: str
+    value: Value
+    gradient: Value
+    updated: Value
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The whole worked solution of one training step."""
+
+    name: str
+    layers: tuple[int, ...]
+    labels: tuple[tuple[str, ...], ...]
+    activations: tuple[str, ...]
+    activation_definitions: tuple[Eq, ...]  # f(z) = ..., one per activation used
+    loss: str
+    bias: str
+    reduction: str
+    notation: str
+    digits: int
+    learning_rate: Eq
+    loss_definition: Eq  # E = sum of the per-output terms, symbolically
+    parameters: tuple[ParamRow, ...]
+    samples: tuple[Sample, ...]
+    reductions: tuple[Eq, ...]  # dE/dp as the sum or mean over samples (several samples only)
+    updates: tuple[Eq, ...]
+    summary: tuple[SummaryRow, ...]
+    total_loss: Value  # the reduced loss over all samples
+
+
+def values(node: Any) -> Iterator[Value]:
+    """Every `Value` inside an IR object, in document order."""
+    if isinstance(node, Value):
+        yield node
+    elif dataclasses.is_dataclass(node):
+        for field in dataclasses.fields(node):
+            yield from values(getattr(node, field.name))
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from values(item)
+
+
+def _plain(item: Any) -> bool:
+    """A tuple of strings and numbers, possibly nested: printed on one line."""
+    return isinstance(item, tuple) and all(isinstance(i, (str, int, float)) or _plain(i) for i in item)
+
+
+def dump(node: Any, indent: int = 0) -> str:
+    """A compact, deterministic, indented text form of an IR object (the golden-file format)."""
+    pad = "  " * indent
+    if isinstance(node, Value):
+        return f"{pad}{node.key} = {node.value!r}  [{node.tex}]"
+    if dataclasses.is_dataclass(node):
+        lines = [f"{pad}{type(node).__name__}"]
+        for field in dataclasses.fields(node):
+            item = getattr(node, field.name)
+            if isinstance(item, (str, int, float)) or item is None:
+                lines.append(f"{pad}  {field.name}: {item!r}")
+            elif _plain(item):
+                lines.append(f"{pad}  {field.name}: {item!r}")
+            else:
+                lines.append(f"{pad}  {field.name}:")
+                lines.append(dump(item, indent + 2))
+        return "\n".join(lines)
+    if isinstance(node, tuple):
+        return "\n".join(dump(item, indent) for item in node) if node else f"{pad}()"
+    return f"{pad}{node!r}"

@@ -1,0 +1,115 @@
+"""Stage 2: the symbolic model. Every quantity of the network is a SymPy symbol, every neuron knows
+only its local expressions, and the chain rule is composed later from their local derivatives.
+
+Nothing here differentiates the whole loss: each derivative is of one small local expression.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import sympy as sp
+
+from . import latex
+from .functions import ACTIVATIONS, LOSSES, Activation
+from .spec import Param, Spec
+
+
+@dataclass(frozen=True)
+class Neuron:
+    """A non-input unit: its net input and output symbols and its two local expressions."""
+
+    label: str
+    layer: int  # 1..L
+    index: int
+    net: sp.Symbol
+    out: sp.Symbol
+    net_display: sp.Expr  # sum of weight * source + bias, unevaluated, in textbook order
+    activation: Activation
+    sources: tuple[sp.Symbol, ...]  # the previous layer's outputs (or the inputs)
+    params: tuple[Param, ...]  # the parameters in net_display (weights in source order, then the bias)
+
+    @cached_property
+    def net_expr(self) -> sp.Expr:
+        """The net input as SymPy evaluates it, for differentiation."""
+        return self.net_display.doit()
+
+    @cached_property
+    def out_expr(self) -> sp.Expr:
+        """f(net) in terms of the net input symbol."""
+        return self.activation(self.net)
+
+
+class Model:
+    """The network as symbols: inputs x, targets t, parameters p, and per neuron in/out and local expressions."""
+
+    def __init__(self, spec: Spec):
+        self.spec = spec
+        self.params = spec.parameters()
+        self.param_symbol = {p.name: sp.Symbol(f"p:{p.name}") for p in self.params}
+        self.inputs = tuple(sp.Symbol(f"x:{label}") for label in spec.labels[0])
+        self.targets = tuple(sp.Symbol(f"t:{label}") for label in spec.labels[-1])
+        self.loss_total = sp.Symbol("E")
+        self.layers: tuple[tuple[Neuron, ...], ...] = self._build_neurons()
+        self.loss_terms = tuple(sp.Symbol(f"E:{n.label}") for n in self.outputs)
+        loss = LOSSES[spec.loss]
+        self.loss_term_display = tuple(loss.term(t, n.out) for t, n in zip(self.targets, self.outputs))
+        self.loss_display = sp.Add(*self.loss_term_display, evaluate=False)
+        self.loss_expr = self.loss_display.doit()
+
+    @property
+    def outputs(self) -> tuple[Neuron, ...]:
+        return self.layers[-1]
+
+    @property
+    def neurons(self) -> tuple[Neuron, ...]:
+        return tuple(n for layer in self.layers for n in layer)
+
+    def _build_neurons(self) -> tuple[tuple[Neuron, ...], ...]:
+        spec = self.spec
+        by_dest: dict[tuple[int, int | None], list[Param]] = {}
+        for p in self.params:
+            by_dest.setdefault((p.layer, p.dest), []).append(p)
+        layers, sources = [], self.inputs
+        for l in range(1, len(spec.layers)):
+            neurons = []
+            for j, label in enumerate(spec.labels[l]):
+                params = by_dest.get((l, j), [])
+                weights = [p for p in params if p.kind == "weight"]
+                biases = [p for p in params if p.kind == "bias"] + by_dest.get((l, None), [])
+                terms = [sp.Mul(self.param_symbol[p.name], sources[p.src], evaluate=False) for p in weights]
+                terms += [self.param_symbol[p.name] for p in biases]
+                display = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+                neurons.append(Neuron(label, l, j, sp.Symbol(f"in:{label}"), sp.Symbol(f"out:{label}"), display,
+                                      ACTIVATIONS[spec.activations[l - 1]], sources, tuple(weights + biases)))
+            layers.append(tuple(neurons))
+            sources = tuple(n.out for n in neurons)
+        return tuple(layers)
+
+    def consumers(self, param: Param) -> tuple[Neuron, ...]:
+        """The neurons whose net input contains `param` (one, or a whole layer for a shared bias)."""
+        return tuple(n for n in self.layers[param.layer - 1] if param in n.params)
+
+    def names(self, notation: latex.Notation, sample: int | None = None) -> dict[sp.Symbol, str]:
+        """LaTeX for every symbol in `notation`; with several samples, per-sample symbols get ^{(s)}."""
+        def per_sample(text: str) -> str:
+            return text if sample is None else f"{text}^{{({sample + 1})}}"
+
+        names: dict[sp.Symbol, str] = {self.loss_total: per_sample(notation.loss_total.format())}
+        for symbol, text in zip(self.inputs, self.spec.labels[0]):
+            names[symbol] = per_sample(notation.input.format(label=latex.label(text)))
+        for symbol, neuron, term in zip(self.targets, self.outputs, self.loss_terms):
+            names[symbol] = per_sample(notation.target.format(label=latex.label(neuron.label)))
+            names[term] = per_sample(notation.loss_term.format(label=latex.label(neuron.label)))
+        for neuron in self.neurons:
+            names[neuron.net] = per_sample(notation.net.format(label=latex.label(neuron.label)))
+            names[neuron.out] = per_sample(notation.out.format(label=latex.label(neuron.label)))
+        for p in self.params:
+            pattern = notation.weight if p.kind == "weight" else notation.bias
+            names[self.param_symbol[p.name]] = pattern.format(n=p.name[1:])
+        return names
+
+
+def local_derivative(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
+    """The derivative of one local expression, as SymPy gives it."""
+    return sp.diff(expr, wrt)

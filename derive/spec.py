@@ -1,0 +1,309 @@
+"""Stage 1: read a network spec (TOML file, built-in preset or dict) into a validated, frozen `Spec`.
+
+Nothing from a spec is ever evaluated: every field is checked for type and shape here, and every
+error names the source, the field and what was expected.
+"""
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import SpecError
+
+ACTIVATIONS = ("sigmoid",)
+LOSSES = ("half_sse",)
+BIAS_STYLES = ("per_neuron", "per_layer", "none")
+REDUCTIONS = ("sum", "mean")
+
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_TOP_FIELDS = {"name", "network", "params", "data", "training"}
+_FIELDS = {
+    "network": {"layers", "activation", "loss", "bias", "reduction", "names"},
+    "network.names": {"inputs", "layers"},
+    "params": {"weights", "biases"},
+    "data": {"inputs", "targets"},
+    "training": {"learning_rate"},
+}
+
+Matrix = tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One scalar parameter: `w5` (weight into neuron `dest` of `layer` from unit `src`) or `b3`."""
+
+    name: str
+    kind: str  # "weight" | "bias"
+    layer: int  # 1-based index of the layer the parameter feeds
+    dest: int | None  # neuron index in that layer (None: a bias shared by the whole layer)
+    src: int | None  # unit index in layer - 1 (weights only)
+    value: float
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated network: sizes, functions, labels, parameters, data and learning rate."""
+
+    name: str
+    source: str
+    layers: tuple[int, ...]
+    activations: tuple[str, ...]  # one per non-input layer
+    loss: str
+    bias: str
+    reduction: str
+    labels: tuple[tuple[str, ...], ...]  # labels[0] inputs, labels[l] neurons of layer l
+    weights: tuple[Matrix, ...]  # weights[l-1][j][k]: into neuron j of layer l from unit k
+    biases: tuple[tuple[float, ...], ...]  # per layer: one per neuron, one shared, or empty
+    inputs: Matrix
+    targets: Matrix
+    learning_rate: float
+
+    @property
+    def depth(self) -> int:
+        """Number of layers with parameters (hidden layers + output layer)."""
+        return len(self.layers) - 1
+
+    @property
+    def samples(self) -> int:
+        return len(self.inputs)
+
+    def parameters(self) -> tuple[Param, ...]:
+        """Every scalar parameter in document order: w1, w2, ... layer by layer, then b1, b2, ..."""
+        weights, biases = [], []
+        for l in range(1, len(self.layers)):
+            for j, row in enumerate(self.weights[l - 1]):
+                for k, value in enumerate(row):
+                    weights.append(Param(f"w{len(weights) + 1}", "weight", l, j, k, value))
+            shared = self.bias == "per_layer"
+            for j, value in enumerate(self.biases[l - 1]):
+                biases.append(Param(f"b{len(biases) + 1}", "bias", l, None if shared else j, None, value))
+        return tuple(weights + biases)
+
+
+def load(source: str | Path | dict, *, name: str | None = None) -> Spec:
+    """Load a spec from a .toml path, a built-in preset name, or a dict with the same fields."""
+    if isinstance(source, dict):
+        return parse(source, source="<dict>", default_name=name or "network")
+    text = str(source)
+    path = Path(text)
+    if path.suffix == ".toml" or path.exists():
+        return parse(_read_toml(path, text), source=path.name, default_name=path.stem)
+    return load_preset(text)
+
+
+def preset_names() -> dict[str, str]:
+    """Built-in examples: name -> the one-line description in the preset's first comment."""
+    found = {}
+    for entry in sorted(resources.files("derive.presets").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            first = entry.read_text(encoding="utf-8").splitlines()[0]
+            found[entry.name[: -len(".toml")]] = first.lstrip("# ").strip()
+    return found
+
+
+def load_preset(name: str) -> Spec:
+    """Load a built-in example by name."""
+    names = preset_names()
+    if name not in names:
+        raise SpecError(name, "SPEC", f"a .toml file or one of the built-in examples ({', '.join(names)})",
+                        "neither")
+    entry = resources.files("derive.presets") / f"{name}.toml"
+    return parse(tomllib.loads(entry.read_text(encoding="utf-8")), source=f"{name}.toml", default_name=name)
+
+
+def _read_toml(path: Path, shown: str) -> dict:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(shown, "SPEC", "a readable .toml file", exc.strerror or "unreadable") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SpecError(path.name, "(file)", "UTF-8 text", "undecodable bytes") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(path.name, "(file)", "valid TOML", str(exc)) from None
+
+
+class _Reader:
+    """Pulls typed, shape-checked values out of the raw TOML tables, naming the field on error."""
+
+    def __init__(self, raw: dict, source: str):
+        self.raw, self.source = raw, source
+
+    def fail(self, field: str, expected: str, got: Any = None, *, note: str | None = None) -> SpecError:
+        """An error for `field`: `got` is the user's bad value, `note` a plain description instead."""
+        return SpecError(self.source, field, expected, note if note is not None else _describe(got))
+
+    def table(self, field: str, required: bool = True) -> dict:
+        node: Any = self.raw
+        for part in field.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                if required:
+                    raise self.fail(field, "a table", note="nothing (missing)")
+                return {}
+        if not isinstance(node, dict):
+            raise self.fail(field, "a table", node)
+        allowed = _FIELDS.get(field, set())
+        for key in node:
+            if key not in allowed:
+                raise self.fail(f"{field}.{key}", f"one of the known fields ({', '.join(sorted(allowed))})",
+                                note="an unknown field")
+        return node
+
+    def get(self, table: dict, field: str, default: Any = ...) -> Any:
+        key = field.rsplit(".", 1)[-1]
+        if key not in table:
+            if default is ...:
+                raise self.fail(field, "a value", note="nothing (missing)")
+            return default
+        return table[key]
+
+    def number(self, value: Any, field: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(field, "a number", value)
+        if not math.isfinite(value):
+            raise self.fail(field, "a finite number", value)
+        return float(value)
+
+    def vector(self, value: Any, field: str, size: int) -> tuple[float, ...]:
+        if not isinstance(value, list) or len(value) != size:
+            raise self.fail(field, f"a list of {size} numbers", value)
+        return tuple(self.number(v, f"{field}[{i}]") for i, v in enumerate(value))
+
+    def matrix(self, value: Any, field: str, rows: int | None, cols: int) -> Matrix:
+        shape = f"{rows} rows of {cols} numbers ({rows}x{cols})" if rows else f"rows of {cols} numbers"
+        if not isinstance(value, list) or (rows is not None and len(value) != rows) or not value:
+            raise self.fail(field, shape, value)
+        if any(not isinstance(row, list) or len(row) != cols for row in value):
+            raise self.fail(field, shape, value)
+        return tuple(self.vector(row, f"{field}[{i}]", cols) for i, row in enumerate(value))
+
+    def choice(self, value: Any, field: str, options: tuple[str, ...]) -> str:
+        if not isinstance(value, str) or value not in options:
+            raise self.fail(field, f"one of {', '.join(options)}", value)
+        return value
+
+    def labels(self, value: Any, field: str, size: int) -> tuple[str, ...]:
+        if not isinstance(value, list) or len(value) != size:
+            raise self.fail(field, f"a list of {size} labels", value)
+        for i, label in enumerate(value):
+            if not isinstance(label, str) or not label.strip() or not label.isprintable():
+                raise self.fail(f"{field}[{i}]", "a non-empty printable label", label)
+        return tuple(value)
+
+
+def parse(raw: dict, *, source: str, default_name: str) -> Spec:
+    """Validate the raw fields of a spec and build the frozen `Spec`."""
+    r = _Reader(raw, source)
+    for key in raw:
+        if key not in _TOP_FIELDS:
+            raise r.fail(key, f"one of the known fields ({', '.join(sorted(_TOP_FIELDS))})", note="an unknown field")
+
+    name = raw.get("name", default_name)
+    if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
+        raise r.fail("name", "a file-name-safe name (letters, digits, '.', '_', '-')", name)
+
+    network = r.table("network")
+    layers = r.get(network, "network.layers")
+    if (not isinstance(layers, list) or len(layers) < 2
+            or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in layers)):
+        raise r.fail("network.layers", "a list of at least 2 positive integers", layers)
+    layers = tuple(layers)
+    depth = len(layers) - 1
+
+    activation = r.get(network, "network.activation", "sigmoid")
+    if isinstance(activation, list):
+        if len(activation) != depth:
+            raise r.fail("network.activation", f"one name or a list of {depth} names", activation)
+        activations = tuple(r.choice(a, f"network.activation[{i}]", ACTIVATIONS) for i, a in enumerate(activation))
+    else:
+        activations = (r.choice(activation, "network.activation", ACTIVATIONS),) * depth
+    loss = r.choice(r.get(network, "network.loss", "half_sse"), "network.loss", LOSSES)
+    bias = r.choice(r.get(network, "network.bias", "per_neuron"), "network.bias", BIAS_STYLES)
+    reduction = r.choice(r.get(network, "network.reduction", "sum"), "network.reduction", REDUCTIONS)
+    labels = _labels(r, layers)
+
+    params = r.table("params")
+    weights = r.get(params, "params.weights")
+    if not isinstance(weights, list) or len(weights) != depth:
+        raise r.fail("params.weights", f"a list of {depth} weight matrices", weights)
+    weights = tuple(r.matrix(w, f"params.weights[{l}]", layers[l + 1], layers[l]) for l, w in enumerate(weights))
+    biases = _biases(r, params, bias, layers)
+
+    data = r.table("data")
+    inputs = r.matrix(r.get(data, "data.inputs"), "data.inputs", None, layers[0])
+    targets = r.matrix(r.get(data, "data.targets"), "data.targets", len(inputs), layers[-1])
+
+    training = r.table("training")
+    rate = r.number(r.get(training, "training.learning_rate"), "training.learning_rate")
+    if rate <= 0:
+        raise r.fail("training.learning_rate", "a positive number", rate)
+
+    return Spec(name, source, layers, activations, loss, bias, reduction, labels, weights, biases,
+                inputs, targets, rate)
+
+
+def _labels(r: _Reader, layers: tuple[int, ...]) -> tuple[tuple[str, ...], ...]:
+    names = r.table("network.names", required=False)
+    inputs = names.get("inputs")
+    inputs = (r.labels(inputs, "network.names.inputs", layers[0]) if inputs is not None
+              else tuple(f"i{k + 1}" for k in range(layers[0])))
+    given = names.get("layers")
+    if given is not None:
+        if not isinstance(given, list) or len(given) != len(layers) - 1:
+            raise r.fail("network.names.layers", f"a list of {len(layers) - 1} label lists", given)
+        rest = tuple(r.labels(g, f"network.names.layers[{l}]", layers[l + 1]) for l, g in enumerate(given))
+    else:
+        rest = tuple(_default_labels(l, layers) for l in range(1, len(layers)))
+    every = [label for group in (inputs, *rest) for label in group]
+    for label in every:
+        if every.count(label) > 1:
+            raise r.fail("network.names", "unique labels", note=f"{label!r} twice")
+    return (inputs, *rest)
+
+
+def _default_labels(l: int, layers: tuple[int, ...]) -> tuple[str, ...]:
+    if l == len(layers) - 1:
+        return tuple(f"o{j + 1}" for j in range(layers[l]))
+    if len(layers) == 3:
+        return tuple(f"h{j + 1}" for j in range(layers[l]))
+    return tuple(f"h{l}_{j + 1}" for j in range(layers[l]))
+
+
+def _biases(r: _Reader, params: dict, bias: str, layers: tuple[int, ...]) -> tuple[tuple[float, ...], ...]:
+    depth = len(layers) - 1
+    if bias == "none":
+        if "biases" in params:
+            raise r.fail("params.biases", "no biases when network.bias = \"none\"", params["biases"])
+        return ((),) * depth
+    given = r.get(params, "params.biases")
+    if not isinstance(given, list) or len(given) != depth:
+        what = "one number per layer" if bias == "per_layer" else "one list per layer"
+        raise r.fail("params.biases", f"a list of {depth} entries ({what})", given)
+    if bias == "per_layer":
+        return tuple((r.number(b, f"params.biases[{l}]"),) for l, b in enumerate(given))
+    return tuple(r.vector(b, f"params.biases[{l}]", layers[l + 1]) for l, b in enumerate(given))
+
+
+def _describe(value: Any) -> str:
+    """A short description of a bad value for an error message (never the value's repr at length)."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        if value and all(isinstance(row, list) for row in value):
+            widths = sorted({len(row) for row in value})
+            return f"{len(value)}x{'/'.join(map(str, widths))}"
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
