@@ -112,7 +112,8 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
     loss_values = [s.loss_total.value.value for s in samples]
     total_loss = sum(loss_values) / (len(loss_values) if spec.reduction == "mean" else 1)
     return Derivation(
-        name=spec.name, layers=spec.layers, labels=spec.labels, activations=spec.activations,
+        name=spec.name, layers=spec.layers, labels=spec.labels,
+        names=tuple(tuple(latex.label(text) for text in group) for group in spec.labels), activations=spec.activations,
         activation_definitions=_activation_definitions(model),
         loss=spec.loss, bias=spec.bias, reduction=spec.reduction, notation=notation, digits=digits,
         learning_rate=Eq(book.names[rate], (), rate_value),
@@ -132,7 +133,11 @@ def _param_row(model: Model, book: _Book, p: Param) -> ParamRow:
     labels = model.spec.labels
     source = labels[p.layer - 1][p.src] if p.kind == "weight" else None
     dest = labels[p.layer][p.dest] if p.dest is not None else None
-    return ParamRow(p.name, book.names[symbol], p.kind, p.layer, source, dest,
+    if p.kind == "weight":
+        connection = rf"{latex.label(source)} \to {latex.label(dest)}"
+    else:
+        connection = ", ".join(latex.label(n.label) for n in model.consumers(p))
+    return ParamRow(p.name, book.names[symbol], p.kind, p.layer, source, dest, connection,
                     book.assign(symbol, f"param:{p.name}", p.value))
 
 
@@ -224,7 +229,7 @@ class _Sampler:
         value = book.value(self.key(f"dE/dout:{n.label}"), book.evaluate(derivative))
         symbol = partial(model.loss_total, n.out)
         given = book.eq(model.loss_total, (model.loss_display,), None, with_numbers=False)
-        return Factor(book.tex(symbol), given, book.eq(symbol, (derivative,), value))
+        return Factor(book.tex(symbol), book.tex(n.out), given, book.eq(symbol, (derivative,), value))
 
     def d_out_hidden(self, n: Neuron) -> Factor:
         """dE/dout of a hidden neuron: the sum over the paths through every neuron of the next layer."""
@@ -233,16 +238,20 @@ class _Sampler:
         for m in model.layers[n.layer]:
             local = self.local_factor(m, n.out, self.key(f"din/dout:{m.label}:{n.label}"))
             delta_symbol, delta_value = self.deltas[m.label]
-            product = book.value(self.key(f"path:{n.label}:{m.label}"), delta_value.value * local.eq.value.value)
-            total += product.value
+            local_symbol, _ = book.placeholder(local.symbol, local.eq.value.key, local.eq.value.value)
+            product_value = book.value(self.key(f"path:{n.label}:{m.label}"),
+                                       delta_value.value * local.eq.value.value)
+            product_form = sp.Mul(delta_symbol, local_symbol, evaluate=False)
+            product = Eq(book.tex(product_form), (book.substituted(product_form),), product_value)
+            total += product_value.value
             delta_eq = Eq(book.tex(delta_symbol), (book.tex(partial(model.loss_total, m.net)),), delta_value)
-            paths.append(Path(m.label, delta_eq, local, product))
+            paths.append(Path(m.label, latex.label(m.label), delta_eq, local, product))
             general.append(sp.Mul(partial(model.loss_total, m.net), partial(m.net, n.out), evaluate=False))
             with_deltas.append(sp.Mul(delta_symbol, local_derivative(m.net_expr, n.out), evaluate=False))
         symbol = partial(model.loss_total, n.out)
         value = book.value(self.key(f"dE/dout:{n.label}"), total)
         forms = tuple(sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0] for terms in (general, with_deltas))
-        return Factor(book.tex(symbol), None, book.eq(symbol, forms, value), tuple(paths))
+        return Factor(book.tex(symbol), book.tex(n.out), None, book.eq(symbol, forms, value), tuple(paths))
 
     def d_net(self, n: Neuron) -> Factor:
         """dout/din: the activation's derivative by SymPy, then its rewrite in terms of the output."""
@@ -257,7 +266,7 @@ class _Sampler:
         forms = (derivative,) if rewrite is None else (derivative, rewrite)
         symbol = partial(n.out, n.net)
         given = Eq(book.tex(n.out), (book.tex(n.out_expr),))
-        return Factor(book.tex(symbol), given, book.eq(symbol, forms, value))
+        return Factor(book.tex(symbol), book.tex(n.net), given, book.eq(symbol, forms, value))
 
     def local_factor(self, n: Neuron, wrt: sp.Symbol, key: str) -> Factor:
         """d in_n / d wrt, the derivative of n's net input with respect to one of its symbols."""
@@ -266,26 +275,27 @@ class _Sampler:
         value = book.value(key, book.evaluate(derivative))
         symbol = partial(n.net, wrt)
         given = Eq(book.tex(n.net), (book.tex(n.net_display),))
-        return Factor(book.tex(symbol), given, book.eq(symbol, (derivative,), value))
+        return Factor(book.tex(symbol), book.tex(wrt), given, book.eq(symbol, (derivative,), value))
 
     def chain(self, p: Param, neurons: tuple[Neuron, ...]) -> Chain:
         """dE/dp = sum over the neurons p feeds of dE/dout * dout/din * din/dp."""
         model, book = self.model, self.book
         p_symbol = model.param_symbol[p.name]
-        general, factors, terms, shown, total = [], [], [], [], 0.0
+        general, terms, shown, total = [], [], [], 0.0
         for n in neurons:
             local = self.local_factor(n, p_symbol, self.key(f"din/dp:{n.label}:{p.name}"))
             delta_symbol, delta_value = self.deltas[n.label]
             d_out, d_net = self.factors[n.label]
             general.append(sp.Mul(partial(model.loss_total, n.out), partial(n.out, n.net), partial(n.net, p_symbol),
                                   evaluate=False))
-            factors += [Eq(f.symbol, (), f.eq.value) for f in (d_out, d_net, local)]
-            terms.append(Term(n.label, delta_value, local))
+            known = [Eq(f.symbol, (), f.eq.value) for f in (d_out, d_net)]
+            delta = Eq(book.tex(delta_symbol), (), delta_value)
+            terms.append(Term(n.label, latex.label(n.label), *known, delta, local))
             shown.append(sp.Mul(delta_symbol, local_derivative(n.net_expr, p_symbol), evaluate=False))
             total += delta_value.value * local.eq.value.value
         symbol = partial(model.loss_total, p_symbol)
         value = book.value(self.key(f"dE/dp:{p.name}"), total)
         result = book.eq(symbol, (sp.Add(*shown, evaluate=False) if len(shown) > 1 else shown[0],), value)
         general_form = sp.Add(*general, evaluate=False) if len(general) > 1 else general[0]
-        return Chain(p.name, book.eq(symbol, (general_form,), None, with_numbers=False), tuple(factors),
+        return Chain(p.name, book.names[p_symbol], book.eq(symbol, (general_form,), None, with_numbers=False),
                      tuple(terms), result)

@@ -36,6 +36,7 @@ class Factor:
     sums over paths (dE/dout of a hidden neuron) lists them in `paths`."""
 
     symbol: str
+    wrt: str  # the variable differentiated by
     given: Eq | None
     eq: Eq
     paths: tuple[Path, ...] = ()
@@ -46,9 +47,10 @@ class Path:
     """One path from a hidden output to the error: through neuron `via`, dE/din_via * din_via/dout."""
 
     via: str  # label of the next-layer neuron
+    name: str  # its LaTeX
     delta: Eq  # delta_via = dE/din_via (derived in via's own section)
     local: Factor  # din_via/dout, derived from via's net input
-    product: Value
+    product: Eq  # delta_via * din_via/dout = numbers = value
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,11 @@ class Term:
     parameter is a bias shared by the whole layer)."""
 
     neuron: str
-    delta: Value
-    local: Factor  # din_n/dp
+    name: str  # the neuron's LaTeX
+    d_out: Eq  # dE/dout_n = value (derived in the neuron's section)
+    d_net: Eq  # dout_n/din_n = value (derived in the neuron's section)
+    delta: Eq  # delta_n = value
+    local: Factor  # din_n/dp, derived here
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,8 @@ class Chain:
     """The gradient of one parameter for one sample: the chain rule, its factors, its value."""
 
     param: str
+    name: str  # the parameter's LaTeX
     general: Eq  # dE/dp = dE/dout * dout/din * din/dp (no value)
-    factors: tuple[Eq, ...]  # each factor's symbol = value, in chain order
     terms: tuple[Term, ...]
     result: Eq  # dE/dp = delta * din/dp = numbers = value
 
@@ -117,6 +122,7 @@ class ParamRow:
     layer: int
     source: str | None  # label of the source unit (weights)
     dest: str | None  # label of the destination neuron (None: shared by the layer)
+    connection: str  # LaTeX: i_{1} \to h_{1} for a weight, the neuron(s) for a bias
     value: Value
 
 
@@ -136,6 +142,7 @@ class Derivation:
     name: str
     layers: tuple[int, ...]
     labels: tuple[tuple[str, ...], ...]
+    names: tuple[tuple[str, ...], ...]  # the labels in LaTeX
     activations: tuple[str, ...]
     activation_definitions: tuple[Eq, ...]  # f(z) = ..., one per activation used
     loss: str

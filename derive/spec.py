@@ -110,8 +110,8 @@ def load_preset(name: str) -> Spec:
     """Load a built-in example by name."""
     names = preset_names()
     if name not in names:
-        raise SpecError(name, "SPEC", f"a .toml file or one of the built-in examples ({', '.join(names)})",
-                        "neither")
+        raise SpecError(name, "SPEC", f"a .toml file or a built-in example ({', '.join(names)})",
+                        "no such file or example")
     entry = resources.files("derive.presets") / f"{name}.toml"
     return parse(tomllib.loads(entry.read_text(encoding="utf-8")), source=f"{name}.toml", default_name=name)
 

@@ -1,0 +1,83 @@
+"""The command line: derive doc | presets | gallery. Errors become one line on stderr and exit 2."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import derive, render, write
+from .errors import DeriveError, UsageError
+from .fmt import DEFAULT_DIGITS
+from .latex import NOTATIONS
+from .spec import load_preset, preset_names
+
+GALLERY_LANGS = ("en", "zh")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _choices(text: str, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    bad = [c for c in chosen if c not in allowed]
+    if bad or not chosen:
+        raise UsageError(f"{option}: expected a comma-separated list of {', '.join(allowed)}, got {text!r}")
+    return chosen
+
+
+def _digits(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 17:
+        raise argparse.ArgumentTypeError(f"expected significant digits from 1 to 17, got {text!r}")
+    return int(text)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = _Parser(prog="derive", description="Step-by-step worked solutions of backpropagation.")
+    commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    doc = commands.add_parser("doc", help="write the worked solution of one training step")
+    doc.add_argument("spec", help="a .toml spec file or the name of a built-in example")
+    doc.add_argument("-o", "--output", default=".", help="output folder (default: the current folder)")
+    doc.add_argument("--format", default="md,json", help="comma-separated: md, json (default: md,json)")
+    doc.add_argument("--lang", default="en", help="en, zh, or both as en,zh (default: en)")
+    doc.add_argument("--precision", type=_digits, default=DEFAULT_DIGITS,
+                     help=f"significant digits shown (default: {DEFAULT_DIGITS})")
+    doc.add_argument("--notation", default="in-out", choices=sorted(NOTATIONS), help="symbol names (default: in-out)")
+
+    commands.add_parser("presets", help="list the built-in examples")
+
+    gallery = commands.add_parser("gallery", help="regenerate the gallery of every built-in example")
+    gallery.add_argument("-o", "--output", default="output", help="gallery folder (default: output)")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "presets":
+            for name, line in preset_names().items():
+                print(f"{name:16} {line}")
+        elif args.command == "doc":
+            formats = _choices(args.format, render.FORMATS, "--format")
+            langs = _choices(args.lang, render.LANGUAGES, "--lang")
+            derivation = derive(args.spec, notation=args.notation, digits=args.precision)
+            for path in write(derivation, args.output, formats, langs):
+                print(path)
+        elif args.command == "gallery":
+            for path in regenerate_gallery(Path(args.output)):
+                print(path)
+    except DeriveError as exc:
+        print(f"derive: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
+
+
+def regenerate_gallery(folder: Path) -> list[Path]:
+    """Every built-in example, in every gallery language and format."""
+    written = []
+    for name in preset_names():
+        derivation = derive(load_preset(name))
+        written += write(derivation, folder, render.FORMATS, GALLERY_LANGS)
+    return written

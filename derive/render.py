@@ -1,0 +1,106 @@
+"""Stage 4: render a derivation. Templates receive the finished IR and only loop and print.
+
+The Markdown structure lives in one Jinja2 template for every language; the prose comes from a
+message table per language (templates/lang/<lang>.toml). JSON is a plain view of the same IR.
+"""
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+import types
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import ir
+from .errors import UsageError
+
+LANGUAGES = ("en", "zh")
+FORMATS = ("md", "json")
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|$])")
+
+
+def template_root() -> Path:
+    """The templates folder: shipped inside the package as derive.templates, or the source tree's."""
+    try:
+        root = Path(str(resources.files("derive.templates")))
+        if (root / "document.md.j2").is_file():
+            return root
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def messages(lang: str) -> dict[str, str]:
+    """The prose of one language."""
+    if lang not in LANGUAGES:
+        raise UsageError(f"--lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return tomllib.loads((template_root() / "lang" / f"{lang}.toml").read_text(encoding="utf-8"))
+
+
+def environment() -> jinja2.Environment:
+    """A Jinja2 environment for Markdown (no HTML autoescaping; plain text goes through `md`)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_root()),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = lambda text: _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    env.filters["math"] = lambda tex: f"${tex}$"
+    return env
+
+
+def markdown(derivation: ir.Derivation, lang: str = "en") -> str:
+    """The worked solution as Markdown with $$ display math."""
+    prose = types.SimpleNamespace(**messages(lang))  # attribute access that no dict method can shadow
+    text = environment().get_template("document.md.j2").render(d=derivation, t=prose, lang=lang)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def json_text(derivation: ir.Derivation) -> str:
+    """The derivation's numbers as JSON, at full float64 precision."""
+    return json.dumps(json_view(derivation), indent=2, ensure_ascii=False) + "\n"
+
+
+def json_view(d: ir.Derivation) -> dict[str, Any]:
+    """A plain-data view of the IR (the JSON format documented in the README)."""
+    several = len(d.samples) > 1
+    outputs = d.labels[-1]
+    per_sample = [{"total": s.loss_total.value.value,
+                   "terms": {label: eq.value.value for label, eq in zip(outputs, s.loss_terms)}}
+                  for s in d.samples]
+    scale = 1 / len(d.samples) if d.reduction == "mean" else 1
+    chain: dict[str, list[dict[str, Any]]] = {row.name: [] for row in d.parameters}
+    for s in d.samples:
+        for layer in s.backward:
+            for c in (*(c for n in layer.neurons for c in n.chains), *layer.shared):
+                for term in c.terms:
+                    for factor in (term.d_out, term.d_net, term.local.eq):
+                        chain[c.param].append({"sample": s.index, "neuron": term.neuron,
+                                               "factor": factor.lhs, "value": factor.value.value})
+    view: dict[str, Any] = {
+        "name": d.name,
+        "network": {"layers": list(d.layers), "labels": [list(group) for group in d.labels],
+                    "activation": list(d.activations), "loss": d.loss, "bias": d.bias, "reduction": d.reduction},
+        "learning_rate": d.learning_rate.value.value,
+        "parameters": {row.name: row.value.value for row in d.parameters},
+        "inputs": [[eq.value.value for eq in s.inputs] for s in d.samples],
+        "targets": [[eq.value.value for eq in s.targets] for s in d.samples],
+        "forward": [{n.label: {"in": n.net.value.value, "out": n.out.value.value}
+                     for layer in s.forward for n in layer} for s in d.samples],
+        "loss": {"total": d.total_loss.value,
+                 "terms": {label: scale * sum(p["terms"][label] for p in per_sample) for label in outputs}},
+        "gradients": {row.name: row.gradient.value for row in d.summary},
+        "chain": chain,
+        "updated": {row.name: row.updated.value for row in d.summary},
+    }
+    if several:
+        view["loss"]["per_sample"] = per_sample
+    return view
