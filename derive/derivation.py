@@ -81,7 +81,7 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
     rate_value = book.assign(rate, "lr", spec.learning_rate)
     rows = tuple(_param_row(model, book, p) for p in model.params)
 
-    samples = tuple(_Sampler(model, table, _Book(model.names(table, s if several else None), digits, book), s).run()
+    samples = tuple(_Sampler(model, _Book(model.names(table, s if several else None), digits, book), s).run()
                     for s in range(spec.samples))
 
     gradients: dict[str, Value] = {}
@@ -167,8 +167,8 @@ def _reduction(book: _Book, model: Model, p: Param, per_sample: list[Value], sam
 class _Sampler:
     """Forward pass, error and backward pass of one sample, evaluated symbolically."""
 
-    def __init__(self, model: Model, table: latex.Notation, book: _Book, index: int):
-        self.model, self.table, self.book, self.s = model, table, book, index
+    def __init__(self, model: Model, book: _Book, index: int):
+        self.model, self.book, self.s = model, book, index
         self.deltas: dict[str, tuple[sp.Symbol, Value]] = {}
         self.factors: dict[str, tuple[Factor, Factor]] = {}  # label -> (dE/dout, dout/din)
 
@@ -211,8 +211,7 @@ class _Sampler:
         d_out = self.d_out_output(n) if output_layer else self.d_out_hidden(n)
         d_net = self.d_net(n)
         e_out, e_net = (book.placeholder(f.symbol, f.eq.value.key, f.eq.value.value)[0] for f in (d_out, d_net))
-        delta_symbol = sp.Symbol(f"delta:{n.label}")
-        book.names[delta_symbol] = self.table.delta.format(label=latex.label(n.label))
+        delta_symbol = model.delta[n.label]
         delta_value = book.assign(delta_symbol, self.key(f"delta:{n.label}"),
                                   d_out.eq.value.value * d_net.eq.value.value)
         delta = book.eq(delta_symbol, (partial(model.loss_total, n.net), sp.Mul(e_out, e_net, evaluate=False)),

@@ -51,6 +51,7 @@ class Model:
         self.targets = tuple(sp.Symbol(f"t:{label}") for label in spec.labels[-1])
         self.loss_total = sp.Symbol("E")
         self.layers: tuple[tuple[Neuron, ...], ...] = self._build_neurons()
+        self.delta = {n.label: sp.Symbol(f"delta:{n.label}") for n in self.neurons}  # dE/din of each neuron
         self.loss_terms = tuple(sp.Symbol(f"E:{n.label}") for n in self.outputs)
         loss = LOSSES[spec.loss]
         self.loss_term_display = tuple(loss.term(t, n.out) for t, n in zip(self.targets, self.outputs))
@@ -104,6 +105,7 @@ class Model:
         for neuron in self.neurons:
             names[neuron.net] = per_sample(notation.net.format(label=latex.label(neuron.label)))
             names[neuron.out] = per_sample(notation.out.format(label=latex.label(neuron.label)))
+            names[self.delta[neuron.label]] = per_sample(notation.delta.format(label=latex.label(neuron.label)))
         for p in self.params:
             pattern = notation.weight if p.kind == "weight" else notation.bias
             names[self.param_symbol[p.name]] = pattern.format(n=p.name[1:])

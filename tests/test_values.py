@@ -1,0 +1,90 @@
+"""The 2-2-2 example against a NumPy computation written out here, scalar by scalar, from the network
+as article 000 declares it (nothing is taken from derive's own engine or output)."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+import derive
+from derive import ir, render
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[str, float]:
+    i1, i2, t1, t2 = 0.1, 0.2, 0.01, 0.99
+    w1, w2, w3, w4, w5, w6, w7, w8 = 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8
+    b1, b2, b3, b4 = 0.55, 0.56, 0.66, 0.67
+    lr = 0.5
+    net_h1 = w1 * i1 + w2 * i2 + b1
+    net_h2 = w3 * i1 + w4 * i2 + b2
+    h1, h2 = sigmoid(net_h1), sigmoid(net_h2)
+    net_o1 = w5 * h1 + w6 * h2 + b3
+    net_o2 = w7 * h1 + w8 * h2 + b4
+    o1, o2 = sigmoid(net_o1), sigmoid(net_o2)
+    e1, e2 = 0.5 * (t1 - o1) ** 2, 0.5 * (t2 - o2) ** 2
+    d_o1 = -(t1 - o1) * o1 * (1 - o1)
+    d_o2 = -(t2 - o2) * o2 * (1 - o2)
+    d_h1 = (d_o1 * w5 + d_o2 * w7) * h1 * (1 - h1)
+    d_h2 = (d_o1 * w6 + d_o2 * w8) * h2 * (1 - h2)
+    grads = {"w1": d_h1 * i1, "w2": d_h1 * i2, "w3": d_h2 * i1, "w4": d_h2 * i2,
+             "w5": d_o1 * h1, "w6": d_o1 * h2, "w7": d_o2 * h1, "w8": d_o2 * h2,
+             "b1": d_h1, "b2": d_h2, "b3": d_o1, "b4": d_o2}
+    params = dict(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5, w6=w6, w7=w7, w8=w8, b1=b1, b2=b2, b3=b3, b4=b4)
+    values = {"in:h1": net_h1, "in:h2": net_h2, "out:h1": h1, "out:h2": h2, "in:o1": net_o1, "in:o2": net_o2,
+              "out:o1": o1, "out:o2": o2, "E:o1": e1, "E:o2": e2, "E": e1 + e2,
+              "delta:o1": d_o1, "delta:o2": d_o2, "delta:h1": d_h1, "delta:h2": d_h2}
+    values |= {f"grad:{k}": v for k, v in grads.items()}
+    values |= {f"updated:{k}": params[k] - lr * grads[k] for k in grads}
+    return values
+
+
+@pytest.fixture(scope="module")
+def derivation() -> ir.Derivation:
+    return derive.derive("two-two-two")
+
+
+def test_json_matches_independent_computation(derivation, expected):
+    data = json.loads(render.json_text(derivation))
+    forward = data["forward"][0]
+    for label in ("h1", "h2", "o1", "o2"):
+        assert forward[label]["in"] == pytest.approx(expected[f"in:{label}"], rel=1e-12)
+        assert forward[label]["out"] == pytest.approx(expected[f"out:{label}"], rel=1e-12)
+    assert data["loss"]["total"] == pytest.approx(expected["E"], rel=1e-12)
+    assert data["loss"]["terms"]["o1"] == pytest.approx(expected["E:o1"], rel=1e-12)
+    for name in ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2", "b3", "b4"):
+        assert data["gradients"][name] == pytest.approx(expected[f"grad:{name}"], rel=1e-12)
+        assert data["updated"][name] == pytest.approx(expected[f"updated:{name}"], rel=1e-12)
+
+
+def test_every_shown_value_matches(derivation, expected):
+    """Every IR value whose quantity the independent computation knows agrees with it."""
+    seen = set()
+    for value in ir.values(derivation):
+        key = value.key.split(":", 1)[1] if value.key[0].isdigit() else value.key
+        if key in expected:
+            assert value.value == pytest.approx(expected[key], rel=1e-12), value.key
+            seen.add(key)
+    assert seen == set(expected)
+
+
+def test_chain_factors_multiply_to_the_gradient(derivation, expected):
+    data = json.loads(render.json_text(derivation))
+    for name, factors in data["chain"].items():
+        assert len(factors) == 3
+        assert math.prod(f["value"] for f in factors) == pytest.approx(expected[f"grad:{name}"], rel=1e-12)
+    assert data["chain"]["w5"][0]["factor"] == r"\frac{\partial E_{\rm total}}{\partial {\rm out}_{o_{1}}}"
+
+
+def test_shown_numbers_are_rounded_true_values(expected):
+    """The document shows out_h2 rounded from the true value, to the requested significant digits."""
+    text = derive.document(derive.derive("two-two-two", digits=6), "md")
+    assert f"{expected['out:h2']:.6g}" in text
+    assert f"{expected['grad:w5']:.6g}" in text
+    assert f"{expected['out:h2']:.10g}" not in text
