@@ -302,7 +302,9 @@ def _describe(value: Any) -> str:
     if isinstance(value, list):
         if value and all(isinstance(row, list) for row in value):
             widths = sorted({len(row) for row in value})
-            return f"{len(value)}x{'/'.join(map(str, widths))}"
+            if len(widths) == 1:
+                return f"{len(value)}x{widths[0]}"
+            return f"{len(value)} rows of {'/'.join(map(str, widths))} numbers"
         return f"a list of {len(value)}"
     if isinstance(value, dict):
         return "a table"

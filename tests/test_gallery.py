@@ -1,0 +1,33 @@
+"""output/ is what `derive gallery` produces now, and output is byte-identical across runs."""
+from __future__ import annotations
+
+import derive
+from derive.cli import regenerate_gallery
+
+
+def test_gallery_is_fresh(root, tmp_path):
+    written = regenerate_gallery(tmp_path)
+    assert written
+    committed = root / "output"
+    for path in written:
+        target = committed / path.name
+        assert target.exists(), f"output/{path.name} is missing: run `derive gallery`"
+        assert path.read_bytes() == target.read_bytes(), f"output/{path.name} is stale: run `derive gallery`"
+    names = {p.name for p in written}
+    extra = {p.name for p in committed.iterdir() if p.is_file()} - names
+    assert not extra, f"output/ holds files the gallery does not make: {sorted(extra)}"
+
+
+def test_same_input_same_bytes(tmp_path):
+    first = derive.write(derive.derive("two-two-two"), tmp_path / "a", ("md", "json"), ("en", "zh"))
+    second = derive.write(derive.derive("two-two-two"), tmp_path / "b", ("md", "json"), ("en", "zh"))
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_gallery_has_both_languages(root):
+    english = (root / "output" / "two-two-two.md").read_text(encoding="utf-8")
+    chinese = (root / "output" / "two-two-two.zh.md").read_text(encoding="utf-8")
+    assert "Backward pass" in english and "反向传播" in chinese and "链式法则" in chinese
+    for text in (english, chinese):
+        assert text.count("$$") % 2 == 0
+        assert text.count(r"\begin{aligned}") == text.count(r"\end{aligned}")
