@@ -171,6 +171,7 @@ class _Sampler:
         self.model, self.book, self.s = model, book, index
         self.deltas: dict[str, tuple[sp.Symbol, Value]] = {}
         self.factors: dict[str, tuple[Factor, Factor]] = {}  # label -> (dE/dout, dout/din)
+        self.givens: dict[str, Eq] = {}  # label -> in_n = its net input, printed once
 
     def key(self, name: str) -> str:
         return f"{self.s}:{name}"
@@ -273,7 +274,7 @@ class _Sampler:
         derivative = local_derivative(n.net_expr, wrt)
         value = book.value(key, book.evaluate(derivative))
         symbol = partial(n.net, wrt)
-        given = Eq(book.tex(n.net), (book.tex(n.net_display),))
+        given = self.givens.get(n.label) or self.givens.setdefault(n.label, Eq(book.tex(n.net), (book.tex(n.net_display),)))
         return Factor(book.tex(symbol), book.tex(wrt), given, book.eq(symbol, (derivative,), value))
 
     def chain(self, p: Param, neurons: tuple[Neuron, ...]) -> Chain:

@@ -113,5 +113,12 @@ class Model:
 
 
 def local_derivative(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
-    """The derivative of one local expression, as SymPy gives it."""
+    """The derivative of one local expression, as SymPy gives it.
+
+    For a sum (a net input of many terms), only the terms that contain `wrt` are handed to `sp.diff`:
+    by linearity the others contribute 0, and skipping them keeps the cost of a derivative
+    independent of the neuron's fan-in.
+    """
+    if isinstance(expr, sp.Add):
+        return sp.Add(*(sp.diff(term, wrt) for term in expr.args if term.has(wrt)))
     return sp.diff(expr, wrt)

@@ -65,3 +65,12 @@ def test_sigmoid_derivative_comes_from_sympy():
     z = functions.Z
     sigmoid = functions.ACTIVATIONS["sigmoid"]
     assert sp.simplify(sigmoid.derivative(z) - sp.exp(-z) / (1 + sp.exp(-z)) ** 2) == 0
+
+
+def test_local_derivative_equals_sympy_diff_of_the_whole_expression():
+    from derive.model import local_derivative
+    w1, w2, x1, x2, b, y = sp.symbols("w1 w2 x1 x2 b y")
+    net = sp.Add(sp.Mul(w1, x1, evaluate=False), sp.Mul(w2, x2, evaluate=False), b, evaluate=False).doit()
+    for expr in (net, 1 / (1 + sp.exp(-net)), (y - net) ** 2 / 2):
+        for wrt in (w1, w2, x1, x2, b, y):
+            assert sp.simplify(local_derivative(expr, wrt) - sp.diff(expr, wrt)) == 0
