@@ -84,18 +84,20 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
     samples = tuple(_Sampler(model, _Book(model.names(table, s if several else None), digits, book), s).run()
                     for s in range(spec.samples))
 
+    chains = [sample.chains() for sample in samples]
     gradients: dict[str, Value] = {}
+    gradient_symbols: dict[str, sp.Symbol] = {}
     reductions = []
     for p in model.params:
-        gradient_symbol = sp.Symbol(f"grad:{p.name}")
+        gradient_symbol = gradient_symbols[p.name] = sp.Symbol(f"grad:{p.name}")
         book.names[gradient_symbol] = book.tex(partial(model.loss_total, model.param_symbol[p.name]))
-        per_sample = [_chain_value(sample, p.name) for sample in samples]
-        total = sum(v.value for v in per_sample)
+        per_sample = [by_param[p.name].result for by_param in chains]
+        total = sum(eq.value.value for eq in per_sample)
         if spec.reduction == "mean":
             total /= len(per_sample)
         gradients[p.name] = book.assign(gradient_symbol, f"grad:{p.name}", total)
         if several:
-            reductions.append(_reduction(book, model, p, per_sample, samples, gradient_symbol, gradients[p.name]))
+            reductions.append(_reduction(book, spec.reduction, per_sample, gradient_symbol, gradients[p.name]))
 
     updates, summary = [], []
     for p, row in zip(model.params, rows):
@@ -103,7 +105,7 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
         new = sp.Symbol(f"new:{p.name}")
         book.names[new] = table.updated.format(param=book.names[symbol])
         updated = p.value - spec.learning_rate * gradients[p.name].value
-        form = sp.Add(symbol, sp.Mul(-1, sp.Mul(rate, sp.Symbol(f"grad:{p.name}"), evaluate=False),
+        form = sp.Add(symbol, sp.Mul(-1, sp.Mul(rate, gradient_symbols[p.name], evaluate=False),
                                      evaluate=False), evaluate=False)
         value = book.assign(new, f"updated:{p.name}", updated)
         updates.append(book.eq(new, (form,), value))
@@ -141,25 +143,11 @@ def _param_row(model: Model, book: _Book, p: Param) -> ParamRow:
                     book.assign(symbol, f"param:{p.name}", p.value))
 
 
-def _chain_value(sample: Sample, name: str) -> Value:
-    for layer in sample.backward:
-        for chain in (*layer.shared, *(c for n in layer.neurons for c in n.chains)):
-            if chain.param == name:
-                return chain.result.value
-    raise KeyError(name)
-
-
-def _reduction(book: _Book, model: Model, p: Param, per_sample: list[Value], samples: tuple[Sample, ...],
-               gradient_symbol: sp.Symbol, total: Value) -> Eq:
+def _reduction(book: _Book, reduction: str, per_sample: list[Eq], gradient_symbol: sp.Symbol, total: Value) -> Eq:
     """dE/dp = sum (or mean) over samples of dE^(s)/dp."""
-    terms = []
-    for sample, value in zip(samples, per_sample):
-        name = next(c.result.lhs for layer in sample.backward
-                    for c in (*layer.shared, *(c for n in layer.neurons for c in n.chains)) if c.param == p.name)
-        symbol, _ = book.placeholder(name, value.key, value.value)
-        terms.append(symbol)
+    terms = [book.placeholder(eq.lhs, eq.value.key, eq.value.value)[0] for eq in per_sample]
     form: sp.Expr = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
-    if model.spec.reduction == "mean":
+    if reduction == "mean":
         form = sp.Mul(sp.Rational(1, len(terms)), form, evaluate=False)
     return book.eq(gradient_symbol, (form,), total)
 

@@ -113,6 +113,11 @@ class Sample:
     loss_total: Eq
     backward: tuple[LayerBackward, ...]  # output layer first
 
+    def chains(self) -> dict[str, Chain]:
+        """Every parameter's chain for this sample, by parameter name, in document order."""
+        return {c.param: c for layer in self.backward
+                for c in (*(c for n in layer.neurons for c in n.chains), *layer.shared)}
+
 
 @dataclass(frozen=True)
 class ParamRow:

@@ -79,12 +79,11 @@ def json_view(d: ir.Derivation) -> dict[str, Any]:
     scale = 1 / len(d.samples) if d.reduction == "mean" else 1
     chain: dict[str, list[dict[str, Any]]] = {row.name: [] for row in d.parameters}
     for s in d.samples:
-        for layer in s.backward:
-            for c in (*(c for n in layer.neurons for c in n.chains), *layer.shared):
-                for term in c.terms:
-                    for factor in (term.d_out, term.d_net, term.local.eq):
-                        chain[c.param].append({"sample": s.index, "neuron": term.neuron,
-                                               "factor": factor.lhs, "value": factor.value.value})
+        for c in s.chains().values():
+            for term in c.terms:
+                for factor in (term.d_out, term.d_net, term.local.eq):
+                    chain[c.param].append({"sample": s.index, "neuron": term.neuron,
+                                           "factor": factor.lhs, "value": factor.value.value})
     view: dict[str, Any] = {
         "name": d.name,
         "network": {"layers": list(d.layers), "labels": [list(group) for group in d.labels],
