@@ -9,7 +9,6 @@ import json
 import re
 import tomllib
 import types
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +24,12 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|$])")
 
 
 def template_root() -> Path:
-    """The templates folder: shipped inside the package as derive.templates, or the source tree's."""
-    try:
-        root = Path(str(resources.files("derive.templates")))
-        if (root / "document.md.j2").is_file():
-            return root
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The templates folder: installed as derive/templates (see pyproject.toml), or the source tree's."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "templates", package.parent / "templates"):
+        if (candidate / "document.md.j2").is_file():
+            return candidate
+    raise FileNotFoundError(f"derive's templates are missing beside {package}")
 
 
 def messages(lang: str) -> dict[str, str]:
