@@ -17,7 +17,7 @@ from .errors import DeriveError, SpecError, UsageError, VerificationError
 from .fmt import DEFAULT_DIGITS
 from .ir import Derivation
 from .spec import Spec, load
-from .verify import verify
+from .verify import reference, verify
 
 __all__ = ["derive", "load", "build", "verify", "document", "write", "Derivation", "Spec",
            "DeriveError", "SpecError", "UsageError", "VerificationError"]
@@ -26,8 +26,9 @@ __all__ = ["derive", "load", "build", "verify", "document", "write", "Derivation
 def derive(source: str | Path | dict | Spec, *, notation: str = "in-out", digits: int = DEFAULT_DIGITS) -> Derivation:
     """Load a spec, build its derivation symbolically, and verify every number numerically."""
     spec = source if isinstance(source, Spec) else load(source)
+    numbers = reference(spec)  # first: a spec that overflows float64 is refused before any symbolic work
     derivation = build(spec, notation=notation, digits=digits)
-    verify(spec, derivation)
+    verify(spec, derivation, numbers)
     return derivation
 
 

@@ -62,13 +62,19 @@ def forward(spec: Spec, arrays: Arrays, x: np.ndarray) -> tuple[list[np.ndarray]
 def loss(spec: Spec, arrays: Arrays) -> float:
     """The reduced loss of the whole batch."""
     x, t = np.array(spec.inputs), np.array(spec.targets)
-    _, outs = forward(spec, arrays, x)
+    with np.errstate(all="ignore"):
+        _, outs = forward(spec, arrays, x)
     per_sample = _LOSSES[spec.loss][0](outs[-1], t).sum(axis=1)
     return float(per_sample.mean() if spec.reduction == "mean" else per_sample.sum())
 
 
 def quantities(spec: Spec) -> dict[str, float]:
-    """Every quantity of one training step under the keys the derivation uses."""
+    """Every quantity of one training step under the keys the derivation uses (inf or nan on overflow)."""
+    with np.errstate(all="ignore"):
+        return _quantities(spec)
+
+
+def _quantities(spec: Spec) -> dict[str, float]:
     arrays = Arrays.from_spec(spec)
     x, t = np.array(spec.inputs, dtype=np.float64), np.array(spec.targets, dtype=np.float64)
     nets, outs = forward(spec, arrays, x)

@@ -6,8 +6,10 @@ gradient with central finite differences. A disagreement is a bug in derive: it 
 """
 from __future__ import annotations
 
+import math
+
 from . import ir, numeric
-from .errors import VerificationError
+from .errors import SpecError, VerificationError
 from .spec import Spec
 
 SYMBOLIC_TOLERANCE = 1e-9  # relative, symbolic path vs NumPy (both float64 arithmetic)
@@ -18,19 +20,37 @@ def close(a: float, b: float, tolerance: float, floor: float = 1e-12) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b)) + floor
 
 
-def verify(spec: Spec, derivation: ir.Derivation) -> int:
-    """Check every number in `derivation`; return how many were checked."""
-    reference = numeric.quantities(spec)
+def reference(spec: Spec) -> dict[str, float]:
+    """The NumPy engine's quantities, refusing a spec whose numbers overflow float64."""
+    values = numeric.quantities(spec)
+    for key, value in values.items():
+        if not math.isfinite(value):
+            raise SpecError(spec.source, "params, data", "numbers small enough for every quantity to stay finite "
+                            "in float64", f"{_readable(key)} = {value}")
+    return values
+
+
+def _readable(key: str) -> str:
+    """0:in:h1 -> in_h1 of sample 1; grad:w1 -> grad_w1."""
+    parts = key.split(":")
+    if parts[0].isdigit():
+        return f"{'_'.join(parts[1:])} of sample {int(parts[0]) + 1}"
+    return "_".join(parts)
+
+
+def verify(spec: Spec, derivation: ir.Derivation, numbers: dict[str, float] | None = None) -> int:
+    """Check every number in `derivation` against `numbers` (the NumPy engine's); return how many were checked."""
+    reference_values = numbers if numbers is not None else reference(spec)
     checked = 0
     for value in ir.values(derivation):
-        if value.key not in reference:
+        if value.key not in reference_values:
             raise VerificationError(f"internal error: no independent value for {value.key!r}")
-        if not close(value.value, reference[value.key], SYMBOLIC_TOLERANCE):
+        if not close(value.value, reference_values[value.key], SYMBOLIC_TOLERANCE):
             raise VerificationError(f"internal error: {value.key} is {value.value!r} symbolically but "
-                                    f"{reference[value.key]!r} numerically")
+                                    f"{reference_values[value.key]!r} numerically")
         checked += 1
     for key, estimate in numeric.finite_differences(spec).items():
-        if not close(reference[key], estimate, FD_TOLERANCE, floor=1e-8):
-            raise VerificationError(f"internal error: {key} is {reference[key]!r} by backpropagation but "
+        if not close(reference_values[key], estimate, FD_TOLERANCE, floor=1e-8):
+            raise VerificationError(f"internal error: {key} is {reference_values[key]!r} by backpropagation but "
                                     f"{estimate!r} by finite differences")
     return checked

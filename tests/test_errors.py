@@ -67,6 +67,16 @@ def test_bad_spec(tmp_path, capsys, name, old, new, message):
     assert not out.exists()
 
 
+def test_overflow_is_bad_input(tmp_path, capsys):
+    spec = tmp_path / "bad.toml"
+    spec.write_text(BASE.replace("[[[0.1, 0.2]", "[[[1e200, 0.2]").replace("inputs = [[0.1", "inputs = [[1e200"))
+    assert main(["doc", str(spec), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err == ("derive: error: bad.toml: params, data: expected numbers small enough for every quantity to "
+                   "stay finite in float64, got in_h1 of sample 1 = inf\n")
+    assert not (tmp_path / "out").exists()
+
+
 def test_base_spec_is_valid(tmp_path, capsys):
     spec = tmp_path / "good.toml"
     spec.write_text(BASE, encoding="utf-8")

@@ -29,5 +29,9 @@ def test_gallery_has_both_languages(root):
     chinese = (root / "output" / "two-two-two.zh.md").read_text(encoding="utf-8")
     assert "Backward pass" in english and "反向传播" in chinese and "链式法则" in chinese
     for text in (english, chinese):
-        assert text.count("$$") % 2 == 0
-        assert text.count(r"\begin{aligned}") == text.count(r"\end{aligned}")
+        blocks = text.split("$$")
+        assert len(blocks) % 2 == 1, "unbalanced $$"
+        for math in blocks[1::2]:
+            assert math.startswith("\n") and math.endswith("\n"), "display math must sit on its own lines"
+            assert "\n\n" not in math, "a blank line inside display math breaks GitHub's renderer"
+            assert math.count(r"\begin{aligned}") == math.count(r"\end{aligned}")
