@@ -9,9 +9,9 @@ from __future__ import annotations
 import sympy as sp
 
 from . import fmt, latex
-from .ir import (Chain, Derivation, Eq, Factor, LayerBackward, NeuronBackward, NeuronForward, ParamRow, Path,
+from .ir import (Chain, Derivation, Eq, Factor, LayerBackward, NeuronBackward, NeuronForward, ParamRow, Path, Preliminary,
                  Sample, SummaryRow, Term, Value)
-from .functions import Z
+from .functions import Y, Z, check_steps
 from .latex import partial, tex
 from .model import Model, Neuron, local_derivative
 from .spec import Param, Spec
@@ -116,7 +116,7 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
     return Derivation(
         name=spec.name, layers=spec.layers, labels=spec.labels,
         names=tuple(tuple(latex.label(text) for text in group) for group in spec.labels), activations=spec.activations,
-        activation_definitions=_activation_definitions(model),
+        preliminaries=_preliminaries(model),
         loss=spec.loss, bias=spec.bias, reduction=spec.reduction, notation=notation, digits=digits,
         learning_rate=Eq(book.names[rate], (), rate_value),
         loss_definition=Eq(book.tex(model.loss_total), (book.tex(model.loss_display),)),
@@ -124,10 +124,21 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
         summary=tuple(summary), total_loss=book.value("E", total_loss))
 
 
-def _activation_definitions(model: Model) -> tuple[Eq, ...]:
-    """f(z) = its expression, once for each activation the network uses."""
-    used = dict.fromkeys(layer[0].activation for layer in model.layers)
-    return tuple(Eq(tex(a.named(Z), {}), (tex(a.expr, {}),)) for a in used)
+def _preliminaries(model: Model) -> tuple[Preliminary, ...]:
+    """Each activation the network uses, defined and differentiated once, every step proved by SymPy."""
+    found = []
+    for act in dict.fromkeys(layer[0].activation for layer in model.layers):
+        check_steps(act)
+        names = {Y: "y"}
+        named = tex(act.named(Z), names)
+        slope = tex(partial(act.named(Z), Z), names)
+        forms = _dedupe([tex(form, names) for form in (act.expr, *(f.expr for f in act.forms))], None)
+        derivative = tex(sp.diff(act.expr, Z), names)
+        steps = tuple(tex(step.expr, names) for step in act.steps)
+        found.append(Preliminary(
+            act.name, Eq(named, tuple(f for f in forms if f != named)), Eq(slope, (derivative,)),
+            None if steps == (derivative,) else Eq(slope, steps), tuple(step.note for step in act.steps), named))
+    return tuple(found)
 
 
 def _param_row(model: Model, book: _Book, p: Param) -> ParamRow:
@@ -185,8 +196,9 @@ class _Sampler:
         net = book.eq(n.net, (n.net_display,), book.assign(n.net, self.key(f"in:{n.label}"), book.evaluate(n.net_expr)))
         named = n.activation.named(n.net)
         out_value = book.evaluate(n.out_expr)
-        out = Eq(book.tex(n.out), (book.tex(named), book.tex(n.out_expr), book.substituted(n.out_expr)),
-                 book.assign(n.out, self.key(f"out:{n.label}"), out_value))
+        value = book.assign(n.out, self.key(f"out:{n.label}"), out_value)
+        forms = [book.tex(named), book.tex(n.out_expr), book.substituted(n.out_expr)]
+        out = Eq(book.tex(n.out), tuple(_dedupe(forms, value)), value)
         return NeuronForward(n.label, latex.label(n.label), net, out)
 
     def backward_layer(self, layer: tuple[Neuron, ...]) -> LayerBackward:

@@ -78,6 +78,19 @@ class Chain:
 
 
 @dataclass(frozen=True)
+class Preliminary:
+    """An activation's derivative worked out once: f(z) = ..., f'(z) as SymPy gives it, then the
+    textbook derivation, every step proved equal to SymPy's derivative."""
+
+    name: str  # the activation's registry name
+    definition: Eq  # f(z) = its expression [= other forms]
+    derivative: Eq  # f'(z) = SymPy's derivative
+    steps: Eq | None  # f'(z) = each hand-written step (None when they would only repeat SymPy's form)
+    notes: tuple[str, ...]  # message key per step: how it follows from the previous one
+    output: str  # LaTeX of f(z), the output y that the last step may use
+
+
+@dataclass(frozen=True)
 class NeuronForward:
     label: str
     name: str  # LaTeX of the label
@@ -149,7 +162,7 @@ class Derivation:
     labels: tuple[tuple[str, ...], ...]
     names: tuple[tuple[str, ...], ...]  # the labels in LaTeX
     activations: tuple[str, ...]
-    activation_definitions: tuple[Eq, ...]  # f(z) = ..., one per activation used
+    preliminaries: tuple[Preliminary, ...]  # one per activation used
     loss: str
     bias: str
     reduction: str

@@ -11,7 +11,7 @@ from functools import cached_property
 import sympy as sp
 
 from . import latex
-from .functions import ACTIVATIONS, LOSSES, Activation
+from .functions import LOSSES, Activation, activation
 from .spec import Param, Spec
 
 
@@ -82,7 +82,8 @@ class Model:
                 terms += [self.param_symbol[p.name] for p in biases]
                 display = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
                 neurons.append(Neuron(label, l, j, sp.Symbol(f"in:{label}"), sp.Symbol(f"out:{label}"), display,
-                                      ACTIVATIONS[spec.activations[l - 1]], sources, tuple(weights + biases)))
+                                      activation(spec.activations[l - 1], spec.leaky_slope), sources,
+                                      tuple(weights + biases)))
             layers.append(tuple(neurons))
             sources = tuple(n.out for n in neurons)
         return tuple(layers)

@@ -12,10 +12,15 @@ import numpy as np
 
 from .spec import Param, Spec
 
-# name -> (f(z), f'(z) given z and a = f(z))
+# name -> (f(z, slope), f'(z, a = f(z), slope)); at a kink (z = 0) the derivative is the left branch's
 _ACTIVATIONS = {
-    "sigmoid": (lambda z: 1.0 / (1.0 + np.exp(-z)), lambda z, a: a * (1.0 - a)),
+    "sigmoid": (lambda z, s: 1.0 / (1.0 + np.exp(-z)), lambda z, a, s: a * (1.0 - a)),
+    "tanh": (lambda z, s: np.tanh(z), lambda z, a, s: 1.0 - a * a),
+    "relu": (lambda z, s: np.where(z > 0, z, 0.0), lambda z, a, s: np.where(z > 0, 1.0, 0.0)),
+    "leaky_relu": (lambda z, s: np.where(z > 0, z, s * z), lambda z, a, s: np.where(z > 0, 1.0, s)),
+    "linear": (lambda z, s: z, lambda z, a, s: np.ones_like(z)),
 }
+KINKED = ("relu", "leaky_relu")
 # name -> (per-output loss terms, dE/dy), both on (samples, outputs) arrays
 _LOSSES = {
     "half_sse": (lambda y, t: 0.5 * (t - y) ** 2, lambda y, t: y - t),
@@ -55,7 +60,7 @@ def forward(spec: Spec, arrays: Arrays, x: np.ndarray) -> tuple[list[np.ndarray]
     for l, (w, b) in enumerate(zip(arrays.weights, arrays.biases)):
         z = outs[-1] @ w.T + b
         nets.append(z)
-        outs.append(_ACTIVATIONS[spec.activations[l]][0](z))
+        outs.append(_ACTIVATIONS[spec.activations[l]][0](z, spec.leaky_slope))
     return nets, outs
 
 
@@ -90,7 +95,7 @@ def _quantities(spec: Spec) -> dict[str, float]:
     d_outs: list[np.ndarray] = [np.empty(0)] * spec.depth
     for l in range(spec.depth, 0, -1):
         d_outs[l - 1] = d_out
-        derivative = _ACTIVATIONS[spec.activations[l - 1]][1](nets[l - 1], outs[l])
+        derivative = _ACTIVATIONS[spec.activations[l - 1]][1](nets[l - 1], outs[l], spec.leaky_slope)
         deltas[l - 1] = d_out * derivative
         for s in range(len(x)):
             for j, label in enumerate(labels[l]):
@@ -134,6 +139,15 @@ def _quantities(spec: Spec) -> dict[str, float]:
         values[f"grad:{p.name}"] = gradient
         values[f"updated:{p.name}"] = p.value - spec.learning_rate * gradient
     return {key: float(value) for key, value in values.items()}
+
+
+def near_kink(spec: Spec, margin: float = 1e-4) -> bool:
+    """Whether some relu-like neuron's net input lies within `margin` of its kink, where a central
+    difference straddles two branches and measures neither derivative."""
+    arrays = Arrays.from_spec(spec)
+    with np.errstate(all="ignore"):
+        nets, _ = forward(spec, arrays, np.array(spec.inputs, dtype=np.float64))
+    return any(name in KINKED and bool(np.any(np.abs(z) < margin)) for name, z in zip(spec.activations, nets))
 
 
 def finite_differences(spec: Spec, step: float = 1e-6) -> dict[str, float]:

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
+from .functions import ACTIVATION_NAMES as ACTIVATIONS
+from .functions import DEFAULT_LEAKY_SLOPE
 
-ACTIVATIONS = ("sigmoid",)
 LOSSES = ("half_sse",)
 BIAS_STYLES = ("per_neuron", "per_layer", "none")
 REDUCTIONS = ("sum", "mean")
@@ -23,7 +24,7 @@ REDUCTIONS = ("sum", "mean")
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _TOP_FIELDS = {"name", "network", "params", "data", "training"}
 _FIELDS = {
-    "network": {"layers", "activation", "loss", "bias", "reduction", "names"},
+    "network": {"layers", "activation", "leaky_slope", "loss", "bias", "reduction", "names"},
     "network.names": {"inputs", "layers"},
     "params": {"weights", "biases"},
     "data": {"inputs", "targets"},
@@ -53,6 +54,7 @@ class Spec:
     source: str
     layers: tuple[int, ...]
     activations: tuple[str, ...]  # one per non-input layer
+    leaky_slope: float  # leaky_relu's slope for z <= 0
     loss: str
     bias: str
     reduction: str
@@ -224,6 +226,9 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
         activations = tuple(r.choice(a, f"network.activation[{i}]", ACTIVATIONS) for i, a in enumerate(activation))
     else:
         activations = (r.choice(activation, "network.activation", ACTIVATIONS),) * depth
+    slope = r.number(r.get(network, "network.leaky_slope", DEFAULT_LEAKY_SLOPE), "network.leaky_slope")
+    if not 0 <= slope < 1:
+        raise r.fail("network.leaky_slope", "a number from 0 up to (not including) 1", slope)
     loss = r.choice(r.get(network, "network.loss", "half_sse"), "network.loss", LOSSES)
     bias = r.choice(r.get(network, "network.bias", "per_neuron"), "network.bias", BIAS_STYLES)
     reduction = r.choice(r.get(network, "network.reduction", "sum"), "network.reduction", REDUCTIONS)
@@ -245,7 +250,7 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
     if rate <= 0:
         raise r.fail("training.learning_rate", "a positive number", rate)
 
-    return Spec(name, source, layers, activations, loss, bias, reduction, labels, weights, biases,
+    return Spec(name, source, layers, activations, slope, loss, bias, reduction, labels, weights, biases,
                 inputs, targets, rate)
 
 

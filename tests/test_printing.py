@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive import fmt, functions, latex
+from derive import fmt, latex
 
 
 @pytest.mark.parametrize("value, digits, plain, tex", [
@@ -47,24 +47,6 @@ def test_printer_keeps_textbook_order_and_substitutes_numbers():
     numbers = latex.numbers({w: 0.1, x: -0.2, b: 0.55}, 10)
     assert latex.tex(expr, numbers, numbers=True) == r"0.1 \times \left(-0.2\right) + 0.55"
     assert latex.tex(latex.partial(w, x), {w: "E", x: "w_{5}"}) == r"\frac{\partial E}{\partial w_{5}}"
-
-
-def test_sigmoid_rewrite_is_proved_and_a_wrong_one_is_caught(monkeypatch):
-    functions.check_rewrite.cache_clear()
-    functions.check_rewrite("sigmoid")
-    y = functions.Y
-    wrong = functions.Activation("sigmoid", "sigma", functions.ACTIVATIONS["sigmoid"].expr, y * (1 + y))
-    monkeypatch.setitem(functions.ACTIVATIONS, "sigmoid", wrong)
-    functions.check_rewrite.cache_clear()
-    with pytest.raises(AssertionError, match="rewrite of sigmoid"):
-        functions.check_rewrite("sigmoid")
-    functions.check_rewrite.cache_clear()
-
-
-def test_sigmoid_derivative_comes_from_sympy():
-    z = functions.Z
-    sigmoid = functions.ACTIVATIONS["sigmoid"]
-    assert sp.simplify(sigmoid.derivative(z) - sp.exp(-z) / (1 + sp.exp(-z)) ** 2) == 0
 
 
 def test_local_derivative_equals_sympy_diff_of_the_whole_expression():

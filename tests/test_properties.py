@@ -3,18 +3,28 @@ differences of a forward pass written here, independently of derive."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 import derive
 from derive import ir
 
 
+FUNCTIONS = {
+    "sigmoid": lambda z, s: 1.0 / (1.0 + np.exp(-z)),
+    "tanh": lambda z, s: np.tanh(z),
+    "relu": lambda z, s: np.maximum(z, 0.0),
+    "leaky_relu": lambda z, s: np.where(z > 0, z, s * z),
+    "linear": lambda z, s: z,
+}
+
+
 def reference_loss(spec: dict, weights: list[np.ndarray], biases: list[np.ndarray]) -> float:
     total = 0.0
+    names, slope = spec["network"]["activation"], spec["network"]["leaky_slope"]
     for x, t in zip(spec["data"]["inputs"], spec["data"]["targets"]):
         a = np.array(x)
-        for w, b in zip(weights, biases):
-            a = 1.0 / (1.0 + np.exp(-(w @ a + b)))
+        for w, b, name in zip(weights, biases, names):
+            a = FUNCTIONS[name](w @ a + b, slope)
         total += float(np.sum(0.5 * (np.array(t) - a) ** 2))
     return total / len(spec["data"]["inputs"]) if spec["network"]["reduction"] == "mean" else total
 
@@ -64,8 +74,10 @@ def networks(draw) -> dict:
     number = st.floats(-2, 2, allow_nan=False).map(lambda v: round(v, 2))
     unit = st.floats(0.05, 0.95).map(lambda v: round(v, 2))
     weights = [[[draw(number) for _ in range(a)] for _ in range(b)] for a, b in zip(layers, layers[1:])]
+    activations = [draw(st.sampled_from(sorted(FUNCTIONS))) for _ in layers[1:]]
     spec = {
-        "network": {"layers": layers, "bias": style, "reduction": draw(st.sampled_from(["sum", "mean"]))},
+        "network": {"layers": layers, "bias": style, "reduction": draw(st.sampled_from(["sum", "mean"])),
+                    "activation": activations, "leaky_slope": draw(st.sampled_from([0.01, 0.1, 0.3]))},
         "params": {"weights": weights},
         "data": {"inputs": [[draw(number) for _ in range(layers[0])] for _ in range(samples)],
                  "targets": [[draw(unit) for _ in range(layers[-1])] for _ in range(samples)]},
@@ -78,9 +90,16 @@ def networks(draw) -> dict:
     return spec
 
 
+def kinked(spec: dict) -> bool:
+    """A relu-like net input within 1e-4 of 0, where central differences straddle the kink."""
+    from derive.numeric import near_kink
+    return near_kink(derive.load(spec))
+
+
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(networks())
 def test_symbolic_gradients_match_finite_differences(spec):
+    assume(not kinked(spec))
     derivation = derive.build(derive.load(spec))
     expected = finite_difference_gradients(spec)
     shown = {row.name: row.gradient.value for row in derivation.summary}

@@ -1,0 +1,56 @@
+"""The activation registry: derivatives from SymPy, and every hand-written derivation step proved."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derive import functions
+from derive.functions import Y, Z, activation, check_steps
+
+NAMES = functions.ACTIVATION_NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_step_is_proved(name):
+    act = activation(name)
+    check_steps.cache_clear()
+    check_steps(act)  # raises if any step is not SymPy-equal to f'(z)
+    derivative = sp.diff(act.expr, Z)
+    for step in act.steps:
+        difference = step.expr.doit().xreplace({Y: act.expr}) - derivative
+        assert sp.simplify(difference.rewrite(sp.exp)) == 0
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_a_wrong_step_is_caught(name):
+    act = activation(name)
+    wrong = dataclasses.replace(act, steps=(*act.steps[:-1], functions.Step(Y * (1 + Y), "substitute_output")))
+    with pytest.raises(AssertionError, match=f"derivation of {name}'"):
+        check_steps(wrong)
+
+
+@pytest.mark.parametrize("name, f, df", [
+    ("sigmoid", lambda z: 1 / (1 + np.exp(-z)), lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2),
+    ("tanh", np.tanh, lambda z: 1 / np.cosh(z) ** 2),
+    ("relu", lambda z: max(z, 0.0), lambda z: 1.0 if z > 0 else 0.0),
+    ("leaky_relu", lambda z: z if z > 0 else 0.01 * z, lambda z: 1.0 if z > 0 else 0.01),
+    ("linear", lambda z: z, lambda z: 1.0),
+])
+@pytest.mark.parametrize("z", [-1.7, -0.3, 0.4, 2.2])
+def test_values_and_derivatives(name, f, df, z):
+    act = activation(name)
+    assert float(act(sp.Float(z))) == pytest.approx(f(z), rel=1e-12)
+    assert float(act.derivative(sp.Float(z))) == pytest.approx(df(z), rel=1e-12)
+
+
+def test_sigmoid_textbook_form():
+    sigmoid = activation("sigmoid")
+    assert sp.simplify(sigmoid.derivative(Z) - sp.exp(-Z) / (1 + sp.exp(-Z)) ** 2) == 0
+    assert sigmoid.steps[-1].expr.doit() == Y * (1 - Y)
+
+
+def test_leaky_slope_is_a_parameter():
+    assert float(activation("leaky_relu", 0.2).derivative(sp.Float(-1.0))) == pytest.approx(0.2)
