@@ -11,7 +11,7 @@ import sympy as sp
 from . import fmt, latex
 from .ir import (Chain, Derivation, Eq, Factor, LayerBackward, NeuronBackward, NeuronForward, ParamRow, Path, Preliminary,
                  Sample, SummaryRow, Term, Value)
-from .functions import Y, Z, check_steps
+from .functions import Y, Z, check_softmax_cross_entropy, check_steps
 from .latex import partial, tex
 from .model import Model, Neuron, local_derivative
 from .spec import Param, Spec
@@ -59,6 +59,11 @@ class _Book:
         if with_numbers and forms:
             rhs.append(self.substituted(forms[-1]))
         return Eq(self.tex(lhs), tuple(_dedupe(rhs, value)), value)
+
+
+def _dedupe_forms(forms: tuple[sp.Basic, ...]) -> list[sp.Basic]:
+    """Drop a form equal to the one before it (a single-term sum is its term)."""
+    return [f for i, f in enumerate(forms) if i == 0 or f != forms[i - 1]]
 
 
 def _dedupe(rhs: list[str], value: Value | None) -> list[str]:
@@ -130,14 +135,16 @@ def _preliminaries(model: Model) -> tuple[Preliminary, ...]:
     for act in dict.fromkeys(layer[0].activation for layer in model.layers):
         check_steps(act)
         names = {Y: "y"}
-        named = tex(act.named(Z), names)
-        slope = tex(partial(act.named(Z), Z), names)
+        value, variable, output = act.subject()
+        named = tex(value, names)
+        slope = tex(partial(value, variable), names)
         forms = _dedupe([tex(form, names) for form in (act.expr, *(f.expr for f in act.forms))], None)
-        derivative = tex(sp.diff(act.expr, Z), names)
+        derivative = tex(sp.diff(act.expr, variable), names)
         steps = tuple(tex(step.expr, names) for step in act.steps)
         found.append(Preliminary(
             act.name, Eq(named, tuple(f for f in forms if f != named)), Eq(slope, (derivative,)),
-            None if steps == (derivative,) else Eq(slope, steps), tuple(step.note for step in act.steps), named))
+            None if steps == (derivative,) else Eq(slope, steps), tuple(step.note for step in act.steps),
+            tex(sp.Eq(output, act.named(Z) if act.elementwise else act.expr, evaluate=False), names)))
     return tuple(found)
 
 
@@ -169,7 +176,7 @@ class _Sampler:
     def __init__(self, model: Model, book: _Book, index: int):
         self.model, self.book, self.s = model, book, index
         self.deltas: dict[str, tuple[sp.Symbol, Value]] = {}
-        self.factors: dict[str, tuple[Factor, Factor]] = {}  # label -> (dE/dout, dout/din)
+        self.known: dict[str, tuple[Eq, ...]] = {}  # label -> the factors of delta derived in its section
         self.givens: dict[str, Eq] = {}  # label -> in_n = its net input, printed once
 
     def key(self, name: str) -> str:
@@ -181,7 +188,7 @@ class _Sampler:
                        for x, label, value in zip(model.inputs, spec.labels[0], spec.inputs[self.s]))
         targets = tuple(Eq(book.names[t], (), book.assign(t, self.key(f"t:{n.label}"), value))
                         for t, n, value in zip(model.targets, model.outputs, spec.targets[self.s]))
-        forward = tuple(tuple(self.forward(n) for n in layer) for layer in model.layers)
+        forward = tuple(self.forward(layer) for layer in model.layers)
         loss_terms = tuple(
             book.eq(symbol, (display,), book.assign(symbol, self.key(f"E:{n.label}"), book.evaluate(display.doit())))
             for symbol, display, n in zip(model.loss_terms, model.loss_term_display, model.outputs))
@@ -191,36 +198,74 @@ class _Sampler:
         backward = tuple(self.backward_layer(layer) for layer in reversed(model.layers))
         return Sample(self.s, inputs, targets, forward, loss_terms, loss_total, backward)
 
-    def forward(self, n: Neuron) -> NeuronForward:
+    def forward(self, layer: tuple[Neuron, ...]) -> tuple[NeuronForward, ...]:
+        """Every net input of the layer, then every output (a softmax output needs all the net inputs)."""
         book = self.book
-        net = book.eq(n.net, (n.net_display,), book.assign(n.net, self.key(f"in:{n.label}"), book.evaluate(n.net_expr)))
-        named = n.activation.named(n.net)
-        out_value = book.evaluate(n.out_expr)
-        value = book.assign(n.out, self.key(f"out:{n.label}"), out_value)
-        forms = [book.tex(named), book.tex(n.out_expr), book.substituted(n.out_expr)]
-        out = Eq(book.tex(n.out), tuple(_dedupe(forms, value)), value)
-        return NeuronForward(n.label, latex.label(n.label), net, out)
+        nets = [book.eq(n.net, (n.net_display,), book.assign(n.net, self.key(f"in:{n.label}"),
+                                                                 book.evaluate(n.net_expr))) for n in layer]
+        outs = []
+        for n in layer:
+            value = book.assign(n.out, self.key(f"out:{n.label}"), book.evaluate(n.out_eval))
+            named = [book.tex(n.activation.named(n.net))] if n.activation.elementwise else []
+            forms = [*named, book.tex(n.out_expr), book.substituted(n.out_expr)]
+            outs.append(Eq(book.tex(n.out), tuple(_dedupe(forms, value)), value))
+        return tuple(NeuronForward(n.label, latex.label(n.label), net, out) for n, net, out in zip(layer, nets, outs))
 
     def backward_layer(self, layer: tuple[Neuron, ...]) -> LayerBackward:
-        neurons = tuple(self.backward_neuron(n) for n in layer)
+        output_layer = layer[0].layer == len(self.model.layers)
+        d_outs = {n.label: self.d_out_output(n) if output_layer else self.d_out_hidden(n) for n in layer}
+        neurons = tuple(self.backward_neuron(n, layer, d_outs) for n in layer)
         shared = tuple(self.chain(p, layer) for p in layer[0].params if p.dest is None and p.kind == "bias")
         return LayerBackward(layer[0].layer, neurons, shared)
 
-    def backward_neuron(self, n: Neuron) -> NeuronBackward:
+    def backward_neuron(self, n: Neuron, layer: tuple[Neuron, ...], d_outs: dict[str, Factor]) -> NeuronBackward:
+        """delta_n = dE/din_n: dE/dout_n * dout_n/din_n, or for softmax the sum over the layer's outputs."""
         model, book = self.model, self.book
-        output_layer = n.layer == len(model.layers)
-        d_out = self.d_out_output(n) if output_layer else self.d_out_hidden(n)
-        d_net = self.d_net(n)
-        e_out, e_net = (book.placeholder(f.symbol, f.eq.value.key, f.eq.value.value)[0] for f in (d_out, d_net))
+        if n.activation.elementwise:
+            d_net, jacobian = self.d_net(n), ()
+            pairs = [(d_outs[n.label], d_net)]
+            general = sp.Mul(partial(model.loss_total, n.out), partial(n.out, n.net), evaluate=False)
+        else:
+            d_net, jacobian = None, tuple(self.jacobian_factor(k, n, layer) for k in layer)
+            pairs = [(d_outs[k.label], factor) for k, factor in zip(layer, jacobian)]
+            general = sp.Add(*(sp.Mul(partial(model.loss_total, k.out), partial(k.out, n.net), evaluate=False)
+                               for k in layer), evaluate=False)
+        products = [sp.Mul(*(book.placeholder(f.symbol, f.eq.value.key, f.eq.value.value)[0] for f in pair),
+                           evaluate=False) for pair in pairs]
         delta_symbol = model.delta[n.label]
         delta_value = book.assign(delta_symbol, self.key(f"delta:{n.label}"),
-                                  d_out.eq.value.value * d_net.eq.value.value)
-        delta = book.eq(delta_symbol, (partial(model.loss_total, n.net), sp.Mul(e_out, e_net, evaluate=False)),
-                        delta_value)
+                                  sum(a.eq.value.value * b.eq.value.value for a, b in pairs))
+        forms = (partial(model.loss_total, n.net), general, sp.Add(*products, evaluate=False) if len(products) > 1
+                 else products[0])
+        delta = book.eq(delta_symbol, tuple(_dedupe_forms(forms)), delta_value)
         self.deltas[n.label] = (delta_symbol, delta_value)
-        self.factors[n.label] = (d_out, d_net)
+        if n.activation.elementwise:
+            known = tuple(Eq(f.symbol, (), f.eq.value) for f in (d_outs[n.label], d_net))
+        else:
+            known = (Eq(book.tex(partial(model.loss_total, n.net)), (), delta_value),)
+        self.known[n.label] = known
         chains = tuple(self.chain(p, (n,)) for p in n.params if p.dest is not None or p.kind == "weight")
-        return NeuronBackward(n.label, latex.label(n.label), output_layer, d_out, d_net, delta, chains)
+        return NeuronBackward(n.label, latex.label(n.label), n.layer == len(model.layers), d_outs[n.label], d_net,
+                              jacobian, delta, self.simplified(n, delta_value), chains)
+
+    def simplified(self, n: Neuron, delta: Value) -> Eq | None:
+        """Softmax with cross-entropy: delta_n = out_n - t_n, a SymPy-proved identity, with numbers."""
+        model, book = self.model, self.book
+        if n.activation.elementwise or model.spec.loss != "cross_entropy":
+            return None
+        check_softmax_cross_entropy(len(model.outputs))
+        form = sp.Add(n.out, sp.Mul(-1, model.targets[n.index], evaluate=False), evaluate=False)
+        return book.eq(model.delta[n.label], (form,), book.value(delta.key, book.evaluate(form)))
+
+    def jacobian_factor(self, k: Neuron, n: Neuron, layer: tuple[Neuron, ...]) -> Factor:
+        """dout_k/din_n for a softmax layer: SymPy's derivative, then the form y_k (delta_kn - y_n)."""
+        book = self.book
+        derivative = local_derivative(k.out_eval, n.net)
+        rewrite = n.activation.jacobian_from_outputs(k.index, n.index, tuple(m.out for m in layer))
+        value = book.value(self.key(f"dout/din:{k.label}:{n.label}"), book.evaluate(derivative))
+        symbol = partial(k.out, n.net)
+        given = Eq(book.tex(k.out), (book.tex(k.out_expr),))
+        return Factor(book.tex(symbol), book.tex(n.net), given, book.eq(symbol, (derivative, rewrite), value))
 
     def d_out_output(self, n: Neuron) -> Factor:
         """dE/dout of an output neuron: the derivative of the loss."""
@@ -285,12 +330,11 @@ class _Sampler:
         for n in neurons:
             local = self.local_factor(n, p_symbol, self.key(f"din/dp:{n.label}:{p.name}"))
             delta_symbol, delta_value = self.deltas[n.label]
-            d_out, d_net = self.factors[n.label]
-            general.append(sp.Mul(partial(model.loss_total, n.out), partial(n.out, n.net), partial(n.net, p_symbol),
-                                  evaluate=False))
-            known = [Eq(f.symbol, (), f.eq.value) for f in (d_out, d_net)]
+            first = ((partial(model.loss_total, n.out), partial(n.out, n.net)) if n.activation.elementwise
+                     else (partial(model.loss_total, n.net),))
+            general.append(sp.Mul(*first, partial(n.net, p_symbol), evaluate=False))
             delta = Eq(book.tex(delta_symbol), (), delta_value)
-            terms.append(Term(n.label, latex.label(n.label), *known, delta, local))
+            terms.append(Term(n.label, latex.label(n.label), self.known[n.label], delta, local))
             shown.append(sp.Mul(delta_symbol, local_derivative(n.net_expr, p_symbol), evaluate=False))
             total += delta_value.value * local.eq.value.value
         symbol = partial(model.loss_total, p_symbol)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Callable
 
 import sympy as sp
 
@@ -63,6 +64,15 @@ class Activation:
     in_terms_of_output: sp.Expr | None  # g(Y) with f'(z) = g(f(z)), or None
     kink: float | None = None  # where f' jumps (relu: 0); f'(kink) is the left branch's value
     forms: tuple[Step, ...] = ()  # other ways of writing f(z) that the derivation starts from
+    elementwise: bool = True  # False for softmax: each output depends on every net input of its layer
+
+    def subject(self) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+        """What its derivation is about: (the value, the variable, the output symbol): (f(z), z, y) for an
+        elementwise function, (y_i, z_j, y_i) for softmax."""
+        if self.elementwise:
+            return self.named(Z), Z, Y
+        z_i, z_j, y_i, y_j = softmax_symbols()
+        return y_i, z_j, y_i
 
     def named(self, z: sp.Expr) -> sp.Expr:
         """f(z) as an unevaluated named function, for printing: sigma(z)."""
@@ -81,6 +91,21 @@ class Activation:
             return None
         check_steps(self)
         return self.in_terms_of_output.xreplace({Y: y})
+
+    def outputs(self, nets: tuple[sp.Symbol, ...]) -> tuple[sp.Expr, ...]:
+        """The outputs of a whole layer from its net inputs."""
+        if self.elementwise:
+            return tuple(self(net) for net in nets)
+        exps = [sp.exp(net) for net in nets]
+        total = add(*exps) if len(exps) > 1 else exps[0]
+        return tuple(frac(e, total) for e in exps)
+
+    def jacobian_from_outputs(self, k: int, n: int, outs: tuple[sp.Symbol, ...]) -> sp.Expr | None:
+        """d out_k / d in_n written with the outputs (softmax: out_k (delta_kn - out_n)), verified by SymPy."""
+        if self.elementwise:
+            return self.derivative_from_output(outs[n]) if k == n else sp.Integer(0)
+        check_softmax(len(outs))
+        return mul(outs[k], add(1, neg(outs[n]))) if k == n else neg(mul(outs[k], outs[n]))
 
 
 def _sigmoid() -> Activation:
@@ -121,8 +146,32 @@ def _linear() -> Activation:
     return Activation("linear", "id", Z, (Step(sp.Integer(1), "power_rule"),), None)
 
 
-_FACTORIES = {"sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu, "linear": _linear}
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+_I, _J, _K, _N = sp.symbols("i j k n", integer=True, positive=True)
+_ZI = sp.IndexedBase("z")
+_YI = sp.IndexedBase("y")
+_SUM = sp.Sum(sp.exp(_ZI[_K]), (_K, 1, _N))
+
+
+def _softmax() -> Activation:
+    """y_i = e^{z_i} / sum_k e^{z_k}; its derivation is proved by `check_softmax` for concrete layer sizes."""
+    delta = sp.KroneckerDelta(_I, _J)
+    steps = (
+        Step(frac(add(mul(delta, sp.exp(_ZI[_I]), _SUM), neg(mul(sp.exp(_ZI[_I]), sp.exp(_ZI[_J])))), power(_SUM, 2)),
+             "quotient_rule"),
+        Step(mul(whole(frac(sp.exp(_ZI[_I]), _SUM)), add(delta, neg(whole(frac(sp.exp(_ZI[_J]), _SUM))))),
+             "split_fraction"),
+        Step(mul(_YI[_I], add(delta, neg(_YI[_J]))), "substitute_output"),
+    )
+    return Activation("softmax", "softmax", frac(sp.exp(_ZI[_I]), _SUM), steps, None, elementwise=False)
+
+
+def softmax_symbols() -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
+    """(z_i, z_j, y_i, y_j) as the softmax derivation writes them, for the printed derivative's left side."""
+    return _ZI[_I], _ZI[_J], _YI[_I], _YI[_J]
+
+
+_FACTORIES = {"sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu, "linear": _linear, "softmax": _softmax}
+ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax")
 DEFAULT_LEAKY_SLOPE = 0.01
 
 
@@ -133,8 +182,40 @@ def activation(name: str, slope: float = DEFAULT_LEAKY_SLOPE) -> Activation:
 
 
 @cache
+def check_softmax(size: int) -> None:
+    """Prove every softmax step, and d y_k / d z_n = y_k (delta_kn - y_n), for a layer of `size` outputs."""
+    zs = [_ZI[m] for m in range(1, size + 1)]
+    act = activation("softmax")
+    for i in range(1, size + 1):
+        f = sp.exp(zs[i - 1]) / sum(sp.exp(z) for z in zs)
+        for j in range(1, size + 1):
+            at = {_N: size, _I: i, _J: j}
+            outputs = {_YI[m]: sp.exp(zs[m - 1]) / sum(sp.exp(z) for z in zs) for m in range(1, size + 1)}
+            for step in act.steps:
+                form = step.expr.xreplace(at).doit().xreplace(outputs)
+                if sp.simplify(form - sp.diff(f, zs[j - 1])) != 0:
+                    raise AssertionError(f"the derivation of softmax' is wrong at {step.note} (i={i}, j={j})")
+
+
+@cache
+def check_softmax_cross_entropy(size: int) -> None:
+    """Prove that with softmax outputs, cross-entropy and targets summing to 1, dE/dz_n = y_n - t_n."""
+    zs = sp.symbols(f"z1:{size + 1}")
+    ts = list(sp.symbols(f"t1:{size}")) + [1 - sum(sp.symbols(f"t1:{size}"))]
+    ys = [sp.exp(z) / sum(sp.exp(v) for v in zs) for z in zs]
+    loss = -sum(t * sp.log(y) for t, y in zip(ts, ys))
+    for n in range(size):
+        if sp.simplify(sp.diff(loss, zs[n]) - (ys[n] - ts[n])) != 0:
+            raise AssertionError("softmax with cross-entropy does not give y - t")
+
+
+@cache
 def check_steps(act: Activation) -> None:
     """Prove with SymPy that every form equals f(z), every step equals f'(z), and the rewrite holds."""
+    if not act.elementwise:
+        for size in range(1, 4):  # the network's own layer size is proved where the Jacobian is used
+            check_softmax(size)
+        return
     derivative = sp.diff(act.expr, Z)
     checks = [(step.expr, act.expr, step) for step in act.forms] + [(step.expr, derivative, step) for step in act.steps]
     if act.in_terms_of_output is not None:
@@ -147,16 +228,32 @@ def check_steps(act: Activation) -> None:
 
 @dataclass(frozen=True)
 class Loss:
-    """A loss over one sample: E = sum over outputs of term(t, y); `term` builds one output's term."""
+    """A loss over one sample: E = sum over the n outputs of term(t, y, n), each term kept as written."""
 
     name: str
-    term: object  # (target, output) -> unevaluated display form
+    term: Callable[[sp.Expr, sp.Expr, int], sp.Expr]
+    needs: str | None = None  # the output activation the loss requires (probabilities), or None
 
 
-def _half_squared(t: sp.Expr, y: sp.Expr) -> sp.Expr:
+def _half_squared(t: sp.Expr, y: sp.Expr, n: int) -> sp.Expr:
     return mul(sp.Rational(1, 2), power(add(t, neg(y)), 2))
+
+
+def _mean_squared(t: sp.Expr, y: sp.Expr, n: int) -> sp.Expr:
+    return mul(sp.Rational(1, n), power(add(t, neg(y)), 2))
+
+
+def _binary_cross_entropy(t: sp.Expr, y: sp.Expr, n: int) -> sp.Expr:
+    return neg(add(mul(t, sp.log(y)), mul(add(1, neg(t)), sp.log(add(1, neg(y))))))
+
+
+def _cross_entropy(t: sp.Expr, y: sp.Expr, n: int) -> sp.Expr:
+    return neg(mul(t, sp.log(y)))
 
 
 LOSSES: dict[str, Loss] = {
     "half_sse": Loss("half_sse", _half_squared),
+    "mse": Loss("mse", _mean_squared),
+    "bce": Loss("bce", _binary_cross_entropy, needs="sigmoid"),
+    "cross_entropy": Loss("cross_entropy", _cross_entropy, needs="softmax"),
 }

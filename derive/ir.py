@@ -60,8 +60,7 @@ class Term:
 
     neuron: str
     name: str  # the neuron's LaTeX
-    d_out: Eq  # dE/dout_n = value (derived in the neuron's section)
-    d_net: Eq  # dout_n/din_n = value (derived in the neuron's section)
+    known: tuple[Eq, ...]  # the factors derived in the neuron's section (dE/dout, dout/din; or dE/din), = value
     delta: Eq  # delta_n = value
     local: Factor  # din_n/dp, derived here
 
@@ -87,7 +86,7 @@ class Preliminary:
     derivative: Eq  # f'(z) = SymPy's derivative
     steps: Eq | None  # f'(z) = each hand-written step (None when they would only repeat SymPy's form)
     notes: tuple[str, ...]  # message key per step: how it follows from the previous one
-    output: str  # LaTeX of f(z), the output y that the last step may use
+    output: str  # LaTeX of y = f(z): what the output y in the last step stands for
 
 
 @dataclass(frozen=True)
@@ -104,8 +103,10 @@ class NeuronBackward:
     name: str
     output_layer: bool
     d_out: Factor  # dE/dout
-    d_net: Factor  # dout/din
+    d_net: Factor | None  # dout/din (elementwise activations)
+    jacobian: tuple[Factor, ...]  # dout_k/din for every output k of the layer (softmax)
     delta: Eq
+    simplified: Eq | None  # softmax with cross-entropy: delta = out - t
     chains: tuple[Chain, ...]  # the parameters feeding this neuron alone
 
 

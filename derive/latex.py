@@ -85,7 +85,7 @@ def tex(expr: sp.Basic, names: dict[sp.Symbol, str], *, numbers: bool = False) -
     Terms stay in the order they were built (unevaluated display forms keep the textbook order);
     products are written with a dot between symbols and with a times sign between numbers.
     """
-    settings = {"symbol_names": names, "order": "none", "mul_symbol": "times" if numbers else "dot"}
+    settings = {"symbol_names": names, "order": "none", "mul_symbol": "times" if numbers else "dot", "ln_notation": True}
     return _Printer(settings).doprint(expr)
 
 

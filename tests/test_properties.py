@@ -18,6 +18,15 @@ FUNCTIONS = {
 }
 
 
+FUNCTIONS["softmax"] = lambda z, s: np.exp(z) / np.exp(z).sum()
+LOSSES = {
+    "half_sse": lambda y, t: np.sum(0.5 * (t - y) ** 2),
+    "mse": lambda y, t: np.mean((t - y) ** 2),
+    "bce": lambda y, t: -np.sum(t * np.log(y) + (1 - t) * np.log(1 - y)),
+    "cross_entropy": lambda y, t: -np.sum(t * np.log(y)),
+}
+
+
 def reference_loss(spec: dict, weights: list[np.ndarray], biases: list[np.ndarray]) -> float:
     total = 0.0
     names, slope = spec["network"]["activation"], spec["network"]["leaky_slope"]
@@ -25,7 +34,7 @@ def reference_loss(spec: dict, weights: list[np.ndarray], biases: list[np.ndarra
         a = np.array(x)
         for w, b, name in zip(weights, biases, names):
             a = FUNCTIONS[name](w @ a + b, slope)
-        total += float(np.sum(0.5 * (np.array(t) - a) ** 2))
+        total += float(LOSSES[spec["network"]["loss"]](a, np.array(t)))
     return total / len(spec["data"]["inputs"]) if spec["network"]["reduction"] == "mean" else total
 
 
@@ -66,6 +75,14 @@ def finite_difference_gradients(spec: dict) -> dict[str, float]:
     return grads
 
 
+def targets(draw, loss: str, size: int, unit) -> list[float]:
+    """Targets the loss is defined for: one-hot for cross-entropy, values in (0, 1) otherwise."""
+    if loss == "cross_entropy":
+        hot = draw(st.integers(0, size - 1))
+        return [1.0 if k == hot else 0.0 for k in range(size)]
+    return [draw(unit) for _ in range(size)]
+
+
 @st.composite
 def networks(draw) -> dict:
     layers = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
@@ -74,13 +91,18 @@ def networks(draw) -> dict:
     number = st.floats(-2, 2, allow_nan=False).map(lambda v: round(v, 2))
     unit = st.floats(0.05, 0.95).map(lambda v: round(v, 2))
     weights = [[[draw(number) for _ in range(a)] for _ in range(b)] for a, b in zip(layers, layers[1:])]
-    activations = [draw(st.sampled_from(sorted(FUNCTIONS))) for _ in layers[1:]]
+    elementwise = sorted(set(FUNCTIONS) - {"softmax"})
+    activations = [draw(st.sampled_from(elementwise)) for _ in layers[2:]]
+    loss = draw(st.sampled_from(sorted(LOSSES)))
+    output = {"bce": "sigmoid", "cross_entropy": "softmax"}.get(loss) or draw(st.sampled_from([*elementwise, "softmax"]))
+    activations.append(output)
     spec = {
         "network": {"layers": layers, "bias": style, "reduction": draw(st.sampled_from(["sum", "mean"])),
-                    "activation": activations, "leaky_slope": draw(st.sampled_from([0.01, 0.1, 0.3]))},
+                    "activation": activations, "leaky_slope": draw(st.sampled_from([0.01, 0.1, 0.3])),
+                    "loss": loss},
         "params": {"weights": weights},
         "data": {"inputs": [[draw(number) for _ in range(layers[0])] for _ in range(samples)],
-                 "targets": [[draw(unit) for _ in range(layers[-1])] for _ in range(samples)]},
+                 "targets": [targets(draw, loss, layers[-1], unit) for _ in range(samples)]},
         "training": {"learning_rate": draw(st.sampled_from([0.1, 0.5, 1.0]))},
     }
     if style == "per_layer":
