@@ -49,15 +49,29 @@ CASES = [
     ("missing biases", "biases = [[0.55, 0.56], [0.66, 0.67]]\n", "", "params.biases: expected a value"),
     ("invalid toml", "layers = [2, 2, 2]", "layers = [2, 2, 2", "(file): expected valid TOML"),
     ("bad layers", "layers = [2, 2, 2]", "layers = [2, 0, 2]", "network.layers: expected a list of at least 2 positive"),
+    ("softmax in a hidden layer", 'activation = "sigmoid"', 'activation = ["softmax", "sigmoid"]',
+     "network.activation[0]: expected softmax only for the output layer"),
+    ("cross-entropy without softmax", 'bias = "per_neuron"', 'bias = "per_neuron"\nloss = "cross_entropy"',
+     "network.loss: expected an output layer with softmax activation for cross_entropy"),
+    ("bce without sigmoid", 'activation = "sigmoid"', 'activation = ["sigmoid", "tanh"]\nloss = "bce"',
+     "network.loss: expected an output layer with sigmoid activation for bce"),
+    ("targets not summing to 1", ('activation = "sigmoid"', "targets = [[0.01, 0.99]]"),
+     ('activation = ["sigmoid", "softmax"]\nloss = "cross_entropy"', "targets = [[0.5, 0.4]]"),
+     "data.targets[0]: expected targets that sum to 1 for cross_entropy, got a sum of 0.9"),
+    ("bad leaky slope", 'bias = "per_neuron"', 'bias = "per_neuron"\nleaky_slope = 1.5',
+     "network.leaky_slope: expected a number from 0 up to (not including) 1, got 1.5"),
     ("duplicate labels", "[params]", '[network.names]\ninputs = ["a", "a"]\n\n[params]', "network.names: expected unique labels"),
 ]
 
 
 @pytest.mark.parametrize("name, old, new, message", CASES, ids=[c[0] for c in CASES])
 def test_bad_spec(tmp_path, capsys, name, old, new, message):
-    assert old in BASE
+    text = BASE
+    for before, after in zip(*((old, new) if isinstance(old, tuple) else ((old,), (new,)))):
+        assert before in text
+        text = text.replace(before, after, 1)
     spec = tmp_path / "bad.toml"
-    spec.write_text(BASE.replace(old, new, 1), encoding="utf-8")
+    spec.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     code = main(["doc", str(spec), "-o", str(out)])
     err = capsys.readouterr().err
