@@ -108,7 +108,7 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
     for p, row in zip(model.params, rows):
         symbol = model.param_symbol[p.name]
         new = sp.Symbol(f"new:{p.name}")
-        book.names[new] = table.updated.format(param=book.names[symbol])
+        book.names[new] = f"{{{book.names[symbol]}}}^{{+}}"
         updated = p.value - spec.learning_rate * gradients[p.name].value
         form = sp.Add(symbol, sp.Mul(-1, sp.Mul(rate, gradient_symbols[p.name], evaluate=False),
                                      evaluate=False), evaluate=False)
@@ -125,7 +125,7 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
         loss=spec.loss, bias=spec.bias, reduction=spec.reduction, notation=notation, digits=digits,
         learning_rate=Eq(book.names[rate], (), rate_value),
         loss_definition=Eq(book.tex(model.loss_total), (book.tex(model.loss_display),)),
-        parameters=rows, samples=samples, reductions=tuple(reductions), updates=tuple(updates),
+        parameters=rows, data_columns=tuple(book.names[s] for s in (*model.inputs, *model.targets)), samples=samples, reductions=tuple(reductions), updates=tuple(updates),
         summary=tuple(summary), total_loss=book.value("E", total_loss))
 
 

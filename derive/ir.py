@@ -172,6 +172,7 @@ class Derivation:
     learning_rate: Eq
     loss_definition: Eq  # E = sum of the per-output terms, symbolically
     parameters: tuple[ParamRow, ...]
+    data_columns: tuple[str, ...]  # LaTeX of the inputs then the targets, without a sample index
     samples: tuple[Sample, ...]
     reductions: tuple[Eq, ...]  # dE/dp as the sum or mean over samples (several samples only)
     updates: tuple[Eq, ...]

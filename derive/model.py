@@ -98,21 +98,30 @@ class Model:
     def names(self, notation: latex.Notation, sample: int | None = None) -> dict[sp.Symbol, str]:
         """LaTeX for every symbol in `notation`; with several samples, per-sample symbols get ^{(s)}."""
         def per_sample(text: str) -> str:
-            return text if sample is None else f"{text}^{{({sample + 1})}}"
+            return text if sample is None else f"{{{text}}}^{{({sample + 1})}}"
+
+        spec, depth = self.spec, self.spec.depth
+
+        def unit(pattern: str, l: int, j: int, label: str) -> str:
+            fields = notation.fields(l, depth, j, spec.layers[l], label=latex.label(label))
+            return per_sample(pattern.format(**fields))
 
         names: dict[sp.Symbol, str] = {self.loss_total: per_sample(notation.loss_total.format())}
-        for symbol, text in zip(self.inputs, self.spec.labels[0]):
-            names[symbol] = per_sample(notation.input.format(label=latex.label(text)))
-        for symbol, neuron, term in zip(self.targets, self.outputs, self.loss_terms):
-            names[symbol] = per_sample(notation.target.format(label=latex.label(neuron.label)))
-            names[term] = per_sample(notation.loss_term.format(label=latex.label(neuron.label)))
+        for j, (symbol, label) in enumerate(zip(self.inputs, spec.labels[0])):
+            names[symbol] = unit(notation.input, 0, j, label)
+        for j, (symbol, neuron, term) in enumerate(zip(self.targets, self.outputs, self.loss_terms)):
+            names[symbol] = unit(notation.target, depth, j, neuron.label)
+            names[term] = unit(notation.loss_term, depth, j, neuron.label)
         for neuron in self.neurons:
-            names[neuron.net] = per_sample(notation.net.format(label=latex.label(neuron.label)))
-            names[neuron.out] = per_sample(notation.out.format(label=latex.label(neuron.label)))
-            names[self.delta[neuron.label]] = per_sample(notation.delta.format(label=latex.label(neuron.label)))
+            names[neuron.net] = unit(notation.net, neuron.layer, neuron.index, neuron.label)
+            names[neuron.out] = unit(notation.out, neuron.layer, neuron.index, neuron.label)
+            names[self.delta[neuron.label]] = unit(notation.delta, neuron.layer, neuron.index, neuron.label)
         for p in self.params:
-            pattern = notation.weight if p.kind == "weight" else notation.bias
-            names[self.param_symbol[p.name]] = pattern.format(n=p.name[1:])
+            fields = notation.fields(p.layer, depth, p.dest or 0, spec.layers[p.layer], k=p.src,
+                                     source_size=spec.layers[p.layer - 1], n=p.name[1:])
+            pattern = {"weight": notation.weight, "bias": notation.bias}[p.kind] if p.dest is not None or \
+                p.kind == "weight" else notation.shared_bias
+            names[self.param_symbol[p.name]] = pattern.format(**fields)
         return names
 
 
