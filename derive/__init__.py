@@ -23,11 +23,14 @@ __all__ = ["derive", "load", "build", "verify", "document", "write", "Derivation
            "DeriveError", "SpecError", "UsageError", "VerificationError"]
 
 
-def derive(source: str | Path | dict | Spec, *, notation: str = "in-out", digits: int = DEFAULT_DIGITS) -> Derivation:
-    """Load a spec, build its derivation symbolically, and verify every number numerically."""
+def derive(source: str | Path | dict | Spec, *, notation: str | None = None,
+           digits: int = DEFAULT_DIGITS) -> Derivation:
+    """Load a spec, build its derivation symbolically, and verify every number numerically.
+
+    `notation` overrides the spec's own (default in-out)."""
     spec = source if isinstance(source, Spec) else load(source)
     numbers = reference(spec)  # first: a spec that overflows float64 is refused before any symbolic work
-    derivation = build(spec, notation=notation, digits=digits)
+    derivation = build(spec, notation=notation or spec.notation, digits=digits)
     verify(spec, derivation, numbers)
     return derivation
 

@@ -44,7 +44,7 @@ def parser() -> argparse.ArgumentParser:
     doc.add_argument("--lang", default="en", help="en, zh, or both as en,zh (default: en)")
     doc.add_argument("--precision", type=_digits, default=DEFAULT_DIGITS,
                      help=f"significant digits shown (default: {DEFAULT_DIGITS})")
-    doc.add_argument("--notation", default="in-out", choices=sorted(NOTATIONS), help="symbol names (default: in-out)")
+    doc.add_argument("--notation", help=f"symbol names: {', '.join(NOTATIONS)} (default: the spec's, else in-out)")
 
     commands.add_parser("presets", help="list the built-in examples")
 
@@ -58,10 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "presets":
             for name, line in preset_names().items():
-                print(f"{name:16} {line}")
+                width = max(map(len, preset_names()))
+                print(f"{name:{width}}  {line}")
         elif args.command == "doc":
             formats = _choices(args.format, render.FORMATS, "--format")
             langs = _choices(args.lang, render.LANGUAGES, "--lang")
+            if args.notation is not None and args.notation not in NOTATIONS:
+                raise UsageError(f"--notation: expected one of {', '.join(NOTATIONS)}, got {args.notation!r}")
             derivation = derive(args.spec, notation=args.notation, digits=args.precision)
             for path in write(derivation, args.output, formats, langs):
                 print(path)

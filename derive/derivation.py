@@ -75,9 +75,10 @@ def _dedupe(rhs: list[str], value: Value | None) -> list[str]:
     return kept
 
 
-def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIGITS) -> Derivation:
+def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_DIGITS) -> Derivation:
     """The complete worked solution of one training step of `spec`."""
     model = Model(spec)
+    notation = notation or spec.notation
     table = latex.NOTATIONS[notation]
     several = spec.samples > 1
     book = _Book(model.names(table), digits)
@@ -93,7 +94,8 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
     gradients: dict[str, Value] = {}
     gradient_symbols: dict[str, sp.Symbol] = {}
     reductions = []
-    for p in model.params:
+    trainable = [p for p in model.params if p.trainable]
+    for p in trainable:
         gradient_symbol = gradient_symbols[p.name] = sp.Symbol(f"grad:{p.name}")
         book.names[gradient_symbol] = book.tex(partial(model.loss_total, model.param_symbol[p.name]))
         per_sample = [by_param[p.name].result for by_param in chains]
@@ -106,6 +108,8 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
 
     updates, summary = [], []
     for p, row in zip(model.params, rows):
+        if not p.trainable:
+            continue
         symbol = model.param_symbol[p.name]
         new = sp.Symbol(f"new:{p.name}")
         book.names[new] = f"{{{book.names[symbol]}}}^{{+}}"
@@ -119,7 +123,7 @@ def build(spec: Spec, *, notation: str = "in-out", digits: int = fmt.DEFAULT_DIG
     loss_values = [s.loss_total.value.value for s in samples]
     total_loss = sum(loss_values) / (len(loss_values) if spec.reduction == "mean" else 1)
     return Derivation(
-        name=spec.name, layers=spec.layers, labels=spec.labels,
+        name=spec.name, note=spec.note, layers=spec.layers, labels=spec.labels,
         names=tuple(tuple(latex.label(text) for text in group) for group in spec.labels), activations=spec.activations,
         preliminaries=_preliminaries(model),
         loss=spec.loss, bias=spec.bias, reduction=spec.reduction, notation=notation, digits=digits,
@@ -157,7 +161,7 @@ def _param_row(model: Model, book: _Book, p: Param) -> ParamRow:
         connection = rf"{latex.label(source)} \to {latex.label(dest)}"
     else:
         connection = ", ".join(latex.label(n.label) for n in model.consumers(p))
-    return ParamRow(p.name, book.names[symbol], p.kind, p.layer, source, dest, connection,
+    return ParamRow(p.name, book.names[symbol], p.kind, p.layer, source, dest, connection, p.trainable,
                     book.assign(symbol, f"param:{p.name}", p.value))
 
 
@@ -215,7 +219,7 @@ class _Sampler:
         output_layer = layer[0].layer == len(self.model.layers)
         d_outs = {n.label: self.d_out_output(n) if output_layer else self.d_out_hidden(n) for n in layer}
         neurons = tuple(self.backward_neuron(n, layer, d_outs) for n in layer)
-        shared = tuple(self.chain(p, layer) for p in layer[0].params if p.dest is None and p.kind == "bias")
+        shared = tuple(self.chain(p, layer) for p in layer[0].params if p.dest is None and p.kind == "bias" and p.trainable)
         return LayerBackward(layer[0].layer, neurons, shared)
 
     def backward_neuron(self, n: Neuron, layer: tuple[Neuron, ...], d_outs: dict[str, Factor]) -> NeuronBackward:
@@ -244,7 +248,7 @@ class _Sampler:
         else:
             known = (Eq(book.tex(partial(model.loss_total, n.net)), (), delta_value),)
         self.known[n.label] = known
-        chains = tuple(self.chain(p, (n,)) for p in n.params if p.dest is not None or p.kind == "weight")
+        chains = tuple(self.chain(p, (n,)) for p in n.params if p.trainable and (p.dest is not None or p.kind == "weight"))
         return NeuronBackward(n.label, latex.label(n.label), n.layer == len(model.layers), d_outs[n.label], d_net,
                               jacobian, delta, self.simplified(n, delta_value), chains)
 

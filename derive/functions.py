@@ -240,7 +240,8 @@ def _half_squared(t: sp.Expr, y: sp.Expr, n: int) -> sp.Expr:
 
 
 def _mean_squared(t: sp.Expr, y: sp.Expr, n: int) -> sp.Expr:
-    return mul(sp.Rational(1, n), power(add(t, neg(y)), 2))
+    square = power(add(t, neg(y)), 2)
+    return square if n == 1 else mul(sp.Rational(1, n), square)
 
 
 def _binary_cross_entropy(t: sp.Expr, y: sp.Expr, n: int) -> sp.Expr:

@@ -142,6 +142,7 @@ class ParamRow:
     source: str | None  # label of the source unit (weights)
     dest: str | None  # label of the destination neuron (None: shared by the layer)
     connection: str  # LaTeX: i_{1} \to h_{1} for a weight, the neuron(s) for a bias
+    trainable: bool  # False: fixed, never updated
     value: Value
 
 
@@ -159,6 +160,7 @@ class Derivation:
     """The whole worked solution of one training step."""
 
     name: str
+    note: tuple[tuple[str, str], ...]  # (language or "*", text) from the spec
     layers: tuple[int, ...]
     labels: tuple[tuple[str, ...], ...]
     names: tuple[tuple[str, ...], ...]  # the labels in LaTeX
@@ -178,6 +180,11 @@ class Derivation:
     updates: tuple[Eq, ...]
     summary: tuple[SummaryRow, ...]
     total_loss: Value  # the reduced loss over all samples
+
+    def note_for(self, lang: str) -> str:
+        """The spec's note in `lang` (or its note for every language), or ""."""
+        notes = dict(self.note)
+        return notes.get(lang, notes.get("*", ""))
 
 
 def values(node: Any) -> Iterator[Value]:
@@ -202,6 +209,10 @@ def dump(node: Any, indent: int = 0) -> str:
     pad = "  " * indent
     if isinstance(node, Value):
         return f"{pad}{node.key} = {node.value!r}  [{node.tex}]"
+    if isinstance(node, Eq):  # one line: lhs = rhs... = value {key: float}
+        value = f"  {{{node.value.key} = {node.value.value!r}}}" if node.value else ""
+        shown = " = ".join((node.lhs, *node.rhs, *((node.value.tex,) if node.value else ())))
+        return f"{pad}{shown}{value}"
     if dataclasses.is_dataclass(node):
         lines = [f"{pad}{type(node).__name__}"]
         for field in dataclasses.fields(node):

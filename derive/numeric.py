@@ -155,8 +155,10 @@ def _quantities(spec: Spec) -> dict[str, float]:
 
     values["E"] = scale * terms.sum()
     for p in params:
-        gradient = scale * sum(values[f"{s}:dE/dp:{p.name}"] for s in range(len(x)))
         values[f"param:{p.name}"] = p.value
+        if not p.trainable:
+            continue
+        gradient = scale * sum(values[f"{s}:dE/dp:{p.name}"] for s in range(len(x)))
         values[f"grad:{p.name}"] = gradient
         values[f"updated:{p.name}"] = p.value - spec.learning_rate * gradient
     return {key: float(value) for key, value in values.items()}
@@ -176,6 +178,8 @@ def finite_differences(spec: Spec, step: float = 1e-6) -> dict[str, float]:
     arrays = Arrays.from_spec(spec)
     result = {}
     for p in spec.parameters():
+        if not p.trainable:
+            continue
         h = step * max(1.0, abs(p.value))
         plus = loss(spec, arrays.perturbed(p, h))
         minus = loss(spec, arrays.perturbed(p, -h))

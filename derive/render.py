@@ -74,7 +74,7 @@ def json_view(d: ir.Derivation) -> dict[str, Any]:
                    "terms": {label: eq.value.value for label, eq in zip(outputs, s.loss_terms)}}
                   for s in d.samples]
     scale = 1 / len(d.samples) if d.reduction == "mean" else 1
-    chain: dict[str, list[dict[str, Any]]] = {row.name: [] for row in d.parameters}
+    chain: dict[str, list[dict[str, Any]]] = {row.name: [] for row in d.summary}
     for s in d.samples:
         for c in s.chains().values():
             for term in c.terms:

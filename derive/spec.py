@@ -16,17 +16,18 @@ from typing import Any
 from .errors import SpecError
 from .functions import ACTIVATION_NAMES as ACTIVATIONS
 from .functions import DEFAULT_LEAKY_SLOPE
+from .latex import NOTATIONS
 
 LOSSES = ("half_sse", "mse", "bce", "cross_entropy")
 BIAS_STYLES = ("per_neuron", "per_layer", "none")
 REDUCTIONS = ("sum", "mean")
 
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_TOP_FIELDS = {"name", "network", "params", "data", "training"}
+_TOP_FIELDS = {"name", "note", "notation", "network", "params", "data", "training"}
 _FIELDS = {
-    "network": {"layers", "activation", "leaky_slope", "loss", "bias", "reduction", "names"},
+    "network": {"layers", "activation", "leaky_slope", "loss", "bias", "trainable_biases", "reduction", "names"},
     "network.names": {"inputs", "layers"},
-    "params": {"weights", "biases"},
+    "params": {"weights", "biases", "layout"},
     "data": {"inputs", "targets"},
     "training": {"learning_rate"},
 }
@@ -44,6 +45,7 @@ class Param:
     dest: int | None  # neuron index in that layer (None: a bias shared by the whole layer)
     src: int | None  # unit index in layer - 1 (weights only)
     value: float
+    trainable: bool = True  # False: a fixed bias, never updated
 
 
 @dataclass(frozen=True)
@@ -52,14 +54,18 @@ class Spec:
 
     name: str
     source: str
+    note: tuple[tuple[str, str], ...]  # (language, text) said in the document's introduction, "*" for any
+    notation: str  # the document's default notation
     layers: tuple[int, ...]
     activations: tuple[str, ...]  # one per non-input layer
     leaky_slope: float  # leaky_relu's slope for z <= 0
     loss: str
     bias: str
+    trainable_biases: bool
     reduction: str
     labels: tuple[tuple[str, ...], ...]  # labels[0] inputs, labels[l] neurons of layer l
-    weights: tuple[Matrix, ...]  # weights[l-1][j][k]: into neuron j of layer l from unit k
+    weights: tuple[Matrix, ...]  # weights[l-1][j][k]: into neuron j of layer l from unit k (always this layout)
+    layout: str  # how the spec wrote them: column (weights[l][j][k]) or row (weights[l][k][j], z = x @ W)
     biases: tuple[tuple[float, ...], ...]  # per layer: one per neuron, one shared, or empty
     inputs: Matrix
     targets: Matrix
@@ -83,7 +89,8 @@ class Spec:
                     weights.append(Param(f"w{len(weights) + 1}", "weight", l, j, k, value))
             shared = self.bias == "per_layer"
             for j, value in enumerate(self.biases[l - 1]):
-                biases.append(Param(f"b{len(biases) + 1}", "bias", l, None if shared else j, None, value))
+                biases.append(Param(f"b{len(biases) + 1}", "bias", l, None if shared else j, None, value,
+                                    self.trainable_biases))
         return tuple(weights + biases)
 
 
@@ -211,6 +218,11 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
     if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
         raise r.fail("name", "a file-name-safe name (letters, digits, '.', '_', '-')", name)
 
+    note = _note(r, raw.get("note"))
+    notation = raw.get("notation", "in-out")
+    if notation not in NOTATIONS:
+        raise r.fail("notation", f"one of {', '.join(NOTATIONS)}", notation)
+
     network = r.table("network")
     layers = r.get(network, "network.layers")
     if (not isinstance(layers, list) or len(layers) < 2
@@ -232,13 +244,21 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
     loss = r.choice(r.get(network, "network.loss", "half_sse"), "network.loss", LOSSES)
     bias = r.choice(r.get(network, "network.bias", "per_neuron"), "network.bias", BIAS_STYLES)
     reduction = r.choice(r.get(network, "network.reduction", "sum"), "network.reduction", REDUCTIONS)
+    trainable = r.get(network, "network.trainable_biases", True)
+    if not isinstance(trainable, bool):
+        raise r.fail("network.trainable_biases", "true or false", trainable)
     labels = _labels(r, layers)
 
     params = r.table("params")
+    layout = r.choice(r.get(params, "params.layout", "column"), "params.layout", ("column", "row"))
     weights = r.get(params, "params.weights")
     if not isinstance(weights, list) or len(weights) != depth:
         raise r.fail("params.weights", f"a list of {depth} weight matrices", weights)
-    weights = tuple(r.matrix(w, f"params.weights[{l}]", layers[l + 1], layers[l]) for l, w in enumerate(weights))
+    if layout == "row":  # weights[l][k][j] with z = x @ W: read as given, store transposed
+        weights = tuple(tuple(zip(*r.matrix(w, f"params.weights[{l}]", layers[l], layers[l + 1])))
+                        for l, w in enumerate(weights))
+    else:
+        weights = tuple(r.matrix(w, f"params.weights[{l}]", layers[l + 1], layers[l]) for l, w in enumerate(weights))
     biases = _biases(r, params, bias, layers)
 
     data = r.table("data")
@@ -252,8 +272,20 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
     if rate <= 0:
         raise r.fail("training.learning_rate", "a positive number", rate)
 
-    return Spec(name, source, layers, activations, slope, loss, bias, reduction, labels, weights, biases,
+    return Spec(name, source, note, notation, layers, activations, slope, loss, bias, trainable, reduction, labels,
+                weights, layout, biases,
                 inputs, targets, rate)
+
+
+def _note(r: _Reader, note: Any) -> tuple[tuple[str, str], ...]:
+    """A note for the document: one text for every language, or a table of texts by language."""
+    if note is None:
+        return ()
+    if isinstance(note, str):
+        return (("*", note),)
+    if isinstance(note, dict) and note and all(isinstance(k, str) and isinstance(v, str) for k, v in note.items()):
+        return tuple(sorted(note.items()))
+    raise r.fail("note", "a text, or a table of texts by language (en = \"...\", zh = \"...\")", note)
 
 
 def _check_functions(r: _Reader, activations: tuple[str, ...], loss: str, targets: Matrix, listed: bool) -> None:
