@@ -192,6 +192,7 @@ class _Sampler:
                        for x, label, value in zip(model.inputs, spec.labels[0], spec.inputs[self.s]))
         targets = tuple(Eq(book.names[t], (), book.assign(t, self.key(f"t:{n.label}"), value))
                         for t, n, value in zip(model.targets, model.outputs, spec.targets[self.s]))
+        units = tuple(Eq(book.names[u], (), book.assign(u, self.key(f"unit:{l}"), 1.0)) for l, u in model.units.items())
         forward = tuple(self.forward(layer) for layer in model.layers)
         loss_terms = tuple(
             book.eq(symbol, (display,), book.assign(symbol, self.key(f"E:{n.label}"), book.evaluate(display.doit())))
@@ -200,7 +201,7 @@ class _Sampler:
         loss_total = book.eq(model.loss_total, (sp.Add(*model.loss_terms, evaluate=False),),
                              book.assign(model.loss_total, self.key("E"), total))
         backward = tuple(self.backward_layer(layer) for layer in reversed(model.layers))
-        return Sample(self.s, inputs, targets, forward, loss_terms, loss_total, backward)
+        return Sample(self.s, inputs, targets, units, forward, loss_terms, loss_total, backward)
 
     def forward(self, layer: tuple[Neuron, ...]) -> tuple[NeuronForward, ...]:
         """Every net input of the layer, then every output (a softmax output needs all the net inputs)."""

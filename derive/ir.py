@@ -122,6 +122,7 @@ class Sample:
     index: int
     inputs: tuple[Eq, ...]
     targets: tuple[Eq, ...]
+    units: tuple[Eq, ...]  # bias units = 1 (bias_node layers)
     forward: tuple[tuple[NeuronForward, ...], ...]  # by layer
     loss_terms: tuple[Eq, ...]
     loss_total: Eq
@@ -167,7 +168,7 @@ class Derivation:
     activations: tuple[str, ...]
     preliminaries: tuple[Preliminary, ...]  # one per activation used
     loss: str
-    bias: str
+    bias: tuple[str, ...]  # bias style of each non-input layer
     reduction: str
     notation: str
     digits: int

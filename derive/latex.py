@@ -36,6 +36,7 @@ class Notation:
     loss_total: str
     delta: str
     learning_rate: str
+    bias_unit: str = "1"  # the unit of value 1 that carries a bias_node bias ({l}: its layer, {j}: 0)
     layers: str = "zero"  # zero: input layer 0 | one: input layer 1 | relative: output layer L, then L-1, ...
     drop_single: bool = False
 
@@ -77,7 +78,7 @@ NOTATIONS = {
         name="ng", input="x_{{{j}}}", net="z^{{({l})}}_{{{j}}}", out="a^{{({l})}}_{{{j}}}", target="y_{{{j}}}",
         weight=r"\Theta^{{({ls})}}_{{{jk}}}", bias=r"\Theta^{{({ls})}}_{{{j}0}}", shared_bias=r"\Theta^{{({ls})}}_{{0}}",
         loss_term="J_{{{j}}}", loss_total="J", delta=r"\delta^{{({l})}}_{{{j}}}", learning_rate=r"\alpha",
-        layers="one"),
+        bias_unit="a^{{({l})}}_{{0}}", layers="one"),
     "3b1b": Notation(
         name="3b1b", input="a^{{({l})}}{_j}", net="z^{{({l})}}{_j}", out="a^{{({l})}}{_j}", target="y{_j}",
         weight="w^{{({l})}}{_jk}", bias="b^{{({l})}}{_j}", shared_bias="b^{{({l})}}", loss_term="C_{{0,{j}}}",

@@ -51,6 +51,9 @@ class Model:
         self.inputs = tuple(sp.Symbol(f"x:{label}") for label in spec.labels[0])
         self.targets = tuple(sp.Symbol(f"t:{label}") for label in spec.labels[-1])
         self.loss_total = sp.Symbol("E")
+        # bias units x0 = 1 (inputs) and a0 = 1 (hidden layers) of the layers feeding a bias_node layer
+        self.units = {l - 1: sp.Symbol(f"unit:{l - 1}") for l in range(1, len(spec.layers))
+                      if spec.bias[l - 1] == "bias_node"}
         self.layers: tuple[tuple[Neuron, ...], ...] = self._build_neurons()
         self.delta = {n.label: sp.Symbol(f"delta:{n.label}") for n in self.neurons}  # dE/din of each neuron
         self.loss_terms = tuple(sp.Symbol(f"E:{n.label}") for n in self.outputs)
@@ -83,7 +86,11 @@ class Model:
                 weights = [p for p in params if p.kind == "weight"]
                 biases = [p for p in params if p.kind == "bias"] + by_dest.get((l, None), [])
                 terms = [sp.Mul(self.param_symbol[p.name], sources[p.src], evaluate=False) for p in weights]
-                terms += [self.param_symbol[p.name] for p in biases]
+                for p in biases:  # a bias unit's term leads, as in Theta x with x0 = 1; a plain bias ends the sum
+                    if p.node:
+                        terms.insert(0, sp.Mul(self.param_symbol[p.name], self.units[l - 1], evaluate=False))
+                    else:
+                        terms.append(self.param_symbol[p.name])
                 display = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
                 neurons.append(Neuron(label, l, j, nets[j], sp.Symbol(f"out:{label}"), display, act, sources,
                                       tuple(weights + biases), out_expr))
@@ -116,6 +123,8 @@ class Model:
             names[neuron.net] = unit(notation.net, neuron.layer, neuron.index, neuron.label)
             names[neuron.out] = unit(notation.out, neuron.layer, neuron.index, neuron.label)
             names[self.delta[neuron.label]] = unit(notation.delta, neuron.layer, neuron.index, neuron.label)
+        for l, symbol in self.units.items():
+            names[symbol] = notation.bias_unit.format(**notation.fields(l, depth, -1, 2))
         for p in self.params:
             fields = notation.fields(p.layer, depth, p.dest or 0, spec.layers[p.layer], k=p.src,
                                      source_size=spec.layers[p.layer - 1], n=p.name[1:])

@@ -126,6 +126,9 @@ def _quantities(spec: Spec) -> dict[str, float]:
     for s in range(len(x)):
         for k, label in enumerate(labels[0]):
             values[f"{s}:x:{label}"] = x[s, k]
+        for l, style in enumerate(spec.bias):
+            if style == "bias_node":
+                values[f"{s}:unit:{l}"] = 1.0
         for j, label in enumerate(labels[-1]):
             values[f"{s}:t:{label}"] = t[s, j]
             values[f"{s}:E:{label}"] = terms[s, j]

@@ -84,7 +84,7 @@ def json_view(d: ir.Derivation) -> dict[str, Any]:
     view: dict[str, Any] = {
         "name": d.name,
         "network": {"layers": list(d.layers), "labels": [list(group) for group in d.labels],
-                    "activation": list(d.activations), "loss": d.loss, "bias": d.bias, "reduction": d.reduction},
+                    "activation": list(d.activations), "loss": d.loss, "bias": list(d.bias), "reduction": d.reduction},
         "learning_rate": d.learning_rate.value.value,
         "parameters": {row.name: row.value.value for row in d.parameters},
         "inputs": [[eq.value.value for eq in s.inputs] for s in d.samples],

@@ -19,7 +19,7 @@ from .functions import DEFAULT_LEAKY_SLOPE
 from .latex import NOTATIONS
 
 LOSSES = ("half_sse", "mse", "bce", "cross_entropy")
-BIAS_STYLES = ("per_neuron", "per_layer", "none")
+BIAS_STYLES = ("per_neuron", "per_layer", "none", "bias_node")
 REDUCTIONS = ("sum", "mean")
 
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -46,6 +46,7 @@ class Param:
     src: int | None  # unit index in layer - 1 (weights only)
     value: float
     trainable: bool = True  # False: a fixed bias, never updated
+    node: bool = False  # a bias carried by a bias unit (x0 = 1, a0 = 1) as column 0 of the weights
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,13 @@ class Spec:
     activations: tuple[str, ...]  # one per non-input layer
     leaky_slope: float  # leaky_relu's slope for z <= 0
     loss: str
-    bias: str
+    bias: tuple[str, ...]  # bias style of each non-input layer
     trainable_biases: bool
     reduction: str
     labels: tuple[tuple[str, ...], ...]  # labels[0] inputs, labels[l] neurons of layer l
     weights: tuple[Matrix, ...]  # weights[l-1][j][k]: into neuron j of layer l from unit k (always this layout)
     layout: str  # how the spec wrote them: column (weights[l][j][k]) or row (weights[l][k][j], z = x @ W)
-    biases: tuple[tuple[float, ...], ...]  # per layer: one per neuron, one shared, or empty
+    biases: tuple[tuple[float, ...], ...]  # per layer: one per neuron (per_neuron, bias_node), one shared, or none
     inputs: Matrix
     targets: Matrix
     learning_rate: float
@@ -87,10 +88,10 @@ class Spec:
             for j, row in enumerate(self.weights[l - 1]):
                 for k, value in enumerate(row):
                     weights.append(Param(f"w{len(weights) + 1}", "weight", l, j, k, value))
-            shared = self.bias == "per_layer"
+            style = self.bias[l - 1]
             for j, value in enumerate(self.biases[l - 1]):
-                biases.append(Param(f"b{len(biases) + 1}", "bias", l, None if shared else j, None, value,
-                                    self.trainable_biases))
+                biases.append(Param(f"b{len(biases) + 1}", "bias", l, None if style == "per_layer" else j, None,
+                                    value, self.trainable_biases, style == "bias_node"))
         return tuple(weights + biases)
 
 
@@ -242,7 +243,13 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
     if not 0 <= slope < 1:
         raise r.fail("network.leaky_slope", "a number from 0 up to (not including) 1", slope)
     loss = r.choice(r.get(network, "network.loss", "half_sse"), "network.loss", LOSSES)
-    bias = r.choice(r.get(network, "network.bias", "per_neuron"), "network.bias", BIAS_STYLES)
+    bias = r.get(network, "network.bias", "per_neuron")
+    if isinstance(bias, list):
+        if len(bias) != depth:
+            raise r.fail("network.bias", f"one style or a list of {depth} styles", bias)
+        bias = tuple(r.choice(b, f"network.bias[{l}]", BIAS_STYLES) for l, b in enumerate(bias))
+    else:
+        bias = (r.choice(bias, "network.bias", BIAS_STYLES),) * depth
     reduction = r.choice(r.get(network, "network.reduction", "sum"), "network.reduction", REDUCTIONS)
     trainable = r.get(network, "network.trainable_biases", True)
     if not isinstance(trainable, bool):
@@ -251,15 +258,8 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
 
     params = r.table("params")
     layout = r.choice(r.get(params, "params.layout", "column"), "params.layout", ("column", "row"))
-    weights = r.get(params, "params.weights")
-    if not isinstance(weights, list) or len(weights) != depth:
-        raise r.fail("params.weights", f"a list of {depth} weight matrices", weights)
-    if layout == "row":  # weights[l][k][j] with z = x @ W: read as given, store transposed
-        weights = tuple(tuple(zip(*r.matrix(w, f"params.weights[{l}]", layers[l], layers[l + 1])))
-                        for l, w in enumerate(weights))
-    else:
-        weights = tuple(r.matrix(w, f"params.weights[{l}]", layers[l + 1], layers[l]) for l, w in enumerate(weights))
-    biases = _biases(r, params, bias, layers)
+    weights, node_biases = _weights(r, params, layout, layers, bias)
+    biases = _biases(r, params, bias, layers, node_biases)
 
     data = r.table("data")
     inputs = r.matrix(r.get(data, "data.inputs"), "data.inputs", None, layers[0])
@@ -333,19 +333,53 @@ def _default_labels(l: int, layers: tuple[int, ...]) -> tuple[str, ...]:
     return tuple(f"h{l}_{j + 1}" for j in range(layers[l]))
 
 
-def _biases(r: _Reader, params: dict, bias: str, layers: tuple[int, ...]) -> tuple[tuple[float, ...], ...]:
+def _weights(r: _Reader, params: dict, layout: str, layers: tuple[int, ...], styles: tuple[str, ...],
+             ) -> tuple[tuple[Matrix, ...], dict[int, tuple[float, ...]]]:
+    """The weight matrices in column layout, and the biases of bias_node layers (their column 0)."""
     depth = len(layers) - 1
-    if bias == "none":
+    given = r.get(params, "params.weights")
+    if not isinstance(given, list) or len(given) != depth:
+        raise r.fail("params.weights", f"a list of {depth} weight matrices", given)
+    weights, node_biases = [], {}
+    for l, w in enumerate(given):
+        sources = layers[l] + (styles[l] == "bias_node")  # a bias unit adds column 0
+        if layout == "row":  # weights[l][k][j] with z = x @ W: read as given, then transpose
+            matrix = tuple(zip(*r.matrix(w, f"params.weights[{l}]", sources, layers[l + 1])))
+        else:
+            matrix = r.matrix(w, f"params.weights[{l}]", layers[l + 1], sources)
+        if styles[l] == "bias_node":
+            node_biases[l] = tuple(row[0] for row in matrix)
+            matrix = tuple(row[1:] for row in matrix)
+        weights.append(matrix)
+    return tuple(weights), node_biases
+
+
+def _biases(r: _Reader, params: dict, styles: tuple[str, ...], layers: tuple[int, ...],
+            node_biases: dict[int, tuple[float, ...]]) -> tuple[tuple[float, ...], ...]:
+    """Each layer's biases: params.biases[l] is a list (per_neuron), a number (per_layer) or [] (none,
+    bias_node); params.biases is left out when no layer has per_neuron or per_layer biases."""
+    depth = len(layers) - 1
+    if all(style in ("none", "bias_node") for style in styles):
         if "biases" in params:
-            raise r.fail("params.biases", "no biases when network.bias = \"none\"", params["biases"])
-        return ((),) * depth
+            raise r.fail("params.biases", "no params.biases for network.bias none or bias_node (a bias unit's "
+                         "weights are column 0 of params.weights)", params["biases"])
+        return tuple(node_biases.get(l, ()) for l in range(depth))
     given = r.get(params, "params.biases")
     if not isinstance(given, list) or len(given) != depth:
-        what = "one number per layer" if bias == "per_layer" else "one list per layer"
+        what = "one list per layer" if "per_neuron" in styles else "one number per layer"
         raise r.fail("params.biases", f"a list of {depth} entries ({what})", given)
-    if bias == "per_layer":
-        return tuple((r.number(b, f"params.biases[{l}]"),) for l, b in enumerate(given))
-    return tuple(r.vector(b, f"params.biases[{l}]", layers[l + 1]) for l, b in enumerate(given))
+    found = []
+    for l, (style, entry) in enumerate(zip(styles, given)):
+        field = f"params.biases[{l}]"
+        if style == "per_layer":
+            found.append((r.number(entry, field),))
+        elif style == "per_neuron":
+            found.append(r.vector(entry, field, layers[l + 1]))
+        elif entry != []:
+            raise r.fail(field, f"[] for a layer with bias {style}", entry)
+        else:
+            found.append(node_biases.get(l, ()))
+    return tuple(found)
 
 
 def _describe(value: Any) -> str:
