@@ -176,12 +176,16 @@ def near_kink(spec: Spec, margin: float = 1e-4) -> bool:
     return any(name in KINKED and bool(np.any(np.abs(z) < margin)) for name, z in zip(spec.activations, nets))
 
 
-def finite_differences(spec: Spec, step: float = 1e-6) -> dict[str, float]:
-    """Central differences of the reduced loss for every parameter, keyed `grad:<name>`."""
+FD_STEPS = (1e-6, 1e-5, 1e-4, 1e-3)  # relative steps; a saturated output makes the small ones noisy
+
+
+def finite_differences(spec: Spec, step: float = FD_STEPS[0], only: set[str] | None = None) -> dict[str, float]:
+    """Central differences of the reduced loss for every trainable parameter (or those in `only`),
+    keyed `grad:<name>`."""
     arrays = Arrays.from_spec(spec)
     result = {}
     for p in spec.parameters():
-        if not p.trainable:
+        if not p.trainable or (only is not None and p.name not in only):
             continue
         h = step * max(1.0, abs(p.value))
         plus = loss(spec, arrays.perturbed(p, h))
