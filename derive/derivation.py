@@ -11,7 +11,7 @@ import sympy as sp
 from . import fmt, latex
 from .ir import (Chain, Derivation, Eq, Factor, LayerBackward, NeuronBackward, NeuronForward, ParamRow, Path, Preliminary,
                  Sample, SummaryRow, Term, Value)
-from .functions import Y, Z, check_softmax_cross_entropy, check_steps
+from .functions import SIMPLIFIED_DELTA, Y, Z, check_sigmoid_bce, check_softmax_cross_entropy, check_steps, frac
 from .latex import partial, tex
 from .model import Model, Neuron, local_derivative
 from .spec import Param, Spec
@@ -90,6 +90,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     samples = tuple(_Sampler(model, _Book(model.names(table, s if several else None), digits, book), s).run()
                     for s in range(spec.samples))
 
+    penalty = _Penalty(model, book, samples) if spec.l2 else None
     chains = [sample.chains() for sample in samples]
     gradients: dict[str, Value] = {}
     gradient_symbols: dict[str, sp.Symbol] = {}
@@ -97,14 +98,19 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     trainable = [p for p in model.params if p.trainable]
     for p in trainable:
         gradient_symbol = gradient_symbols[p.name] = sp.Symbol(f"grad:{p.name}")
-        book.names[gradient_symbol] = book.tex(partial(model.loss_total, model.param_symbol[p.name]))
+        objective = penalty.objective if penalty else model.loss_total
+        book.names[gradient_symbol] = book.tex(partial(objective, model.param_symbol[p.name]))
         per_sample = [by_param[p.name].result for by_param in chains]
         total = sum(eq.value.value for eq in per_sample)
         if spec.reduction == "mean":
             total /= len(per_sample)
+        form = _reduction(book, spec.reduction, per_sample)
+        if penalty and p.kind == "weight":
+            total += spec.l2 / spec.samples * p.value
+            form = sp.Add(form, penalty.gradient(model.param_symbol[p.name]), evaluate=False)
         gradients[p.name] = book.assign(gradient_symbol, f"grad:{p.name}", total)
-        if several:
-            reductions.append(_reduction(book, spec.reduction, per_sample, gradient_symbol, gradients[p.name]))
+        if several or (penalty and p.kind == "weight"):
+            reductions.append(book.eq(gradient_symbol, (form,), gradients[p.name]))
 
     updates, summary = [], []
     for p, row in zip(model.params, rows):
@@ -129,7 +135,9 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         loss=spec.loss, bias=spec.bias, reduction=spec.reduction, notation=notation, digits=digits,
         learning_rate=Eq(book.names[rate], (), rate_value),
         loss_definition=Eq(book.tex(model.loss_total), (book.tex(model.loss_display),)),
-        parameters=rows, data_columns=tuple(book.names[s] for s in (*model.inputs, *model.targets)), samples=samples, reductions=tuple(reductions), updates=tuple(updates),
+        parameters=rows, data_columns=tuple(book.names[s] for s in (*model.inputs, *model.targets)), samples=samples,
+        regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
+        reductions=tuple(reductions), updates=tuple(updates),
         summary=tuple(summary), total_loss=book.value("E", total_loss))
 
 
@@ -165,13 +173,40 @@ def _param_row(model: Model, book: _Book, p: Param) -> ParamRow:
                     book.assign(symbol, f"param:{p.name}", p.value))
 
 
-def _reduction(book: _Book, reduction: str, per_sample: list[Eq], gradient_symbol: sp.Symbol, total: Value) -> Eq:
-    """dE/dp = sum (or mean) over samples of dE^(s)/dp."""
+def _reduction(book: _Book, reduction: str, per_sample: list[Eq]) -> sp.Expr:
+    """The sum (or mean) over samples of dE^(s)/dp, as a form (one sample: its gradient)."""
     terms = [book.placeholder(eq.lhs, eq.value.key, eq.value.value)[0] for eq in per_sample]
     form: sp.Expr = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
-    if reduction == "mean":
+    if reduction == "mean" and len(terms) > 1:
         form = sp.Mul(sp.Rational(1, len(terms)), form, evaluate=False)
-    return book.eq(gradient_symbol, (form,), total)
+    return form
+
+
+class _Penalty:
+    """L2 regularization: R = lambda / (2m) * sum of squared weights, biases excluded (article 004)."""
+
+    def __init__(self, model: Model, book: _Book, samples: tuple[Sample, ...]):
+        spec = model.spec
+        self.book = book
+        self.lam, self.m, self.symbol, self.objective = sp.symbols("lambda m R objective")
+        book.names |= {self.lam: r"\lambda", self.m: "m", self.symbol: "R"}
+        book.names[self.objective] = rf"\left({book.names[model.loss_total]} + R\right)"
+        self.lam_value = book.assign(self.lam, "l2", spec.l2)
+        self.m_value = book.assign(self.m, "m", float(spec.samples))
+        weights = [model.param_symbol[p.name] for p in model.params if p.kind == "weight"]
+        squares = sp.Add(*(sp.Pow(w, 2, evaluate=False) for w in weights), evaluate=False)
+        form = sp.Mul(frac(self.lam, sp.Mul(2, self.m, evaluate=False)), squares, evaluate=False)
+        value = spec.l2 / (2 * spec.samples) * sum(p.value ** 2 for p in model.params if p.kind == "weight")
+        self.definition = book.eq(self.symbol, (form,), book.assign(self.symbol, "reg", value))
+        data = sum(s.loss_total.value.value for s in samples) / (spec.samples if spec.reduction == "mean" else 1)
+        data_symbol, _ = book.placeholder(book.names[model.loss_total], "E", data)
+        total = sp.Add(data_symbol, self.symbol, evaluate=False)
+        self.total = Eq(book.tex(total), (book.substituted(total),),
+                        book.assign(self.objective, "objective", data + value))
+
+    def gradient(self, weight: sp.Symbol) -> sp.Expr:
+        """d R / d w = lambda / m * w."""
+        return sp.Mul(frac(self.lam, self.m), weight, evaluate=False)
 
 
 class _Sampler:
@@ -254,11 +289,15 @@ class _Sampler:
                               jacobian, delta, self.simplified(n, delta_value), chains)
 
     def simplified(self, n: Neuron, delta: Value) -> Eq | None:
-        """Softmax with cross-entropy: delta_n = out_n - t_n, a SymPy-proved identity, with numbers."""
+        """Softmax with cross-entropy, sigmoid with binary cross-entropy: the output delta_n = out_n - t_n,
+        a SymPy-proved identity, with numbers."""
         model, book = self.model, self.book
-        if n.activation.elementwise or model.spec.loss != "cross_entropy":
+        if n.layer != len(model.layers) or (n.activation.name, model.spec.loss) not in SIMPLIFIED_DELTA:
             return None
-        check_softmax_cross_entropy(len(model.outputs))
+        if n.activation.elementwise:
+            check_sigmoid_bce()
+        else:
+            check_softmax_cross_entropy(len(model.outputs))
         form = sp.Add(n.out, sp.Mul(-1, model.targets[n.index], evaluate=False), evaluate=False)
         return book.eq(model.delta[n.label], (form,), book.value(delta.key, book.evaluate(form)))
 

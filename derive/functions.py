@@ -210,6 +210,19 @@ def check_softmax_cross_entropy(size: int) -> None:
 
 
 @cache
+def check_sigmoid_bce() -> None:
+    """Prove that with a sigmoid output and binary cross-entropy, dE/dz = y - t."""
+    t = sp.Symbol("t")
+    y = 1 / (1 + sp.exp(-Z))
+    loss = -(t * sp.log(y) + (1 - t) * sp.log(1 - y))
+    if sp.simplify(sp.diff(loss, Z) - (y - t)) != 0:
+        raise AssertionError("sigmoid with binary cross-entropy does not give y - t")
+
+
+SIMPLIFIED_DELTA = {("softmax", "cross_entropy"), ("sigmoid", "bce")}  # output delta = out - t
+
+
+@cache
 def check_steps(act: Activation) -> None:
     """Prove with SymPy that every form equals f(z), every step equals f'(z), and the rewrite holds."""
     if not act.elementwise:

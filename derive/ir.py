@@ -177,7 +177,8 @@ class Derivation:
     parameters: tuple[ParamRow, ...]
     data_columns: tuple[str, ...]  # LaTeX of the inputs then the targets, without a sample index
     samples: tuple[Sample, ...]
-    reductions: tuple[Eq, ...]  # dE/dp as the sum or mean over samples (several samples only)
+    regularization: tuple[Value, Eq, Eq] | None  # lambda, R = lambda/(2m) sum w^2, E + R (with training.l2)
+    reductions: tuple[Eq, ...]  # dE/dp assembled: sum or mean over samples [+ lambda/m w] (when there is either)
     updates: tuple[Eq, ...]
     summary: tuple[SummaryRow, ...]
     total_loss: Value  # the reduced loss over all samples

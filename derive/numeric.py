@@ -81,7 +81,13 @@ def loss(spec: Spec, arrays: Arrays) -> float:
     with np.errstate(all="ignore"):
         _, outs = forward(spec, arrays, x)
     per_sample = _LOSSES[spec.loss][0](outs[-1], t).sum(axis=1)
-    return float(per_sample.mean() if spec.reduction == "mean" else per_sample.sum())
+    data = per_sample.mean() if spec.reduction == "mean" else per_sample.sum()
+    return float(data + penalty(spec, arrays))
+
+
+def penalty(spec: Spec, arrays: Arrays) -> float:
+    """The L2 penalty lambda / (2m) * sum of squared weights (biases excluded), m the number of samples."""
+    return spec.l2 / (2 * len(spec.inputs)) * float(sum(np.sum(w * w) for w in arrays.weights))
 
 
 def quantities(spec: Spec) -> dict[str, float]:
@@ -157,11 +163,16 @@ def _quantities(spec: Spec) -> dict[str, float]:
                 values[f"{s}:dE/dp:{p.name}"] = sum(delta[j] for j in dests)
 
     values["E"] = scale * terms.sum()
+    if spec.l2:
+        values |= {"l2": spec.l2, "m": float(len(x)), "reg": penalty(spec, arrays)}
+        values["objective"] = values["E"] + values["reg"]
     for p in params:
         values[f"param:{p.name}"] = p.value
         if not p.trainable:
             continue
         gradient = scale * sum(values[f"{s}:dE/dp:{p.name}"] for s in range(len(x)))
+        if p.kind == "weight":
+            gradient += spec.l2 / len(x) * p.value
         values[f"grad:{p.name}"] = gradient
         values[f"updated:{p.name}"] = p.value - spec.learning_rate * gradient
     return {key: float(value) for key, value in values.items()}

@@ -29,7 +29,7 @@ _FIELDS = {
     "network.names": {"inputs", "layers"},
     "params": {"weights", "biases", "layout"},
     "data": {"inputs", "targets"},
-    "training": {"learning_rate"},
+    "training": {"learning_rate", "l2"},
 }
 
 Matrix = tuple[tuple[float, ...], ...]
@@ -71,6 +71,7 @@ class Spec:
     inputs: Matrix
     targets: Matrix
     learning_rate: float
+    l2: float = 0.0  # lambda of the penalty lambda / (2m) * sum of squared weights (biases excluded)
 
     @property
     def depth(self) -> int:
@@ -271,10 +272,13 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
     rate = r.number(r.get(training, "training.learning_rate"), "training.learning_rate")
     if rate <= 0:
         raise r.fail("training.learning_rate", "a positive number", rate)
+    l2 = r.number(r.get(training, "training.l2", 0.0), "training.l2")
+    if l2 < 0:
+        raise r.fail("training.l2", "a number of at least 0", l2)
 
     return Spec(name, source, note, notation, layers, activations, slope, loss, bias, trainable, reduction, labels,
                 weights, layout, biases,
-                inputs, targets, rate)
+                inputs, targets, rate, l2)
 
 
 def _note(r: _Reader, note: Any) -> tuple[tuple[str, str], ...]:

@@ -60,6 +60,10 @@ CASES = [
      "data.targets[0]: expected targets that sum to 1 for cross_entropy, got a sum of 0.9"),
     ("bad leaky slope", 'bias = "per_neuron"', 'bias = "per_neuron"\nleaky_slope = 1.5',
      "network.leaky_slope: expected a number from 0 up to (not including) 1, got 1.5"),
+    ("negative l2", "learning_rate = 0.5", "learning_rate = 0.5\nl2 = -0.1", "training.l2: expected a number of at least 0"),
+    ("unknown notation", "[network]", 'notation = "feynman"\n\n[network]', "notation: expected one of in-out, net-out, nielsen"),
+    ("bias unit weights too narrow", 'bias = "per_neuron"', 'bias = "bias_node"',
+     "params.weights[0]: expected 2 rows of 3 numbers (2x3), got 2x2"),
     ("duplicate labels", "[params]", '[network.names]\ninputs = ["a", "a"]\n\n[params]', "network.names: expected unique labels"),
 ]
 
@@ -103,6 +107,7 @@ def test_base_spec_is_valid(tmp_path, capsys):
     (["doc", "missing.toml"], "missing.toml: SPEC: expected a readable .toml file"),
     (["doc", "two-two-two", "--format", "md,pdf"], "--format: expected a comma-separated list of md, json"),
     (["doc", "two-two-two", "--lang", "fr"], "--lang: expected a comma-separated list of en, zh"),
+    (["doc", "two-two-two", "--notation", "feynman"], "--notation: expected one of in-out, net-out, nielsen"),
 ])
 def test_bad_arguments(tmp_path, capsys, args, message):
     assert main([*args, "-o", str(tmp_path / "out")]) == 2

@@ -39,7 +39,9 @@ def reference_loss(spec: dict, weights: list[np.ndarray], biases: list[np.ndarra
         for w, b, name in zip(weights, biases, names):
             a = FUNCTIONS[name](w @ a + b, slope)
         total += float(LOSSES[spec["network"]["loss"]](a, np.array(t)))
-    return total / len(spec["data"]["inputs"]) if spec["network"]["reduction"] == "mean" else total
+    m = len(spec["data"]["inputs"])
+    penalty = spec["training"]["l2"] / (2 * m) * sum(float(np.sum(w * w)) for w in weights)
+    return (total / m if spec["network"]["reduction"] == "mean" else total) + penalty
 
 
 def split(spec: dict) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -121,7 +123,8 @@ def networks(draw) -> dict:
         "params": {"weights": weights},
         "data": {"inputs": [[draw(number) for _ in range(layers[0])] for _ in range(samples)],
                  "targets": [targets(draw, loss, layers[-1], unit) for _ in range(samples)]},
-        "training": {"learning_rate": draw(st.sampled_from([0.1, 0.5, 1.0]))},
+        "training": {"learning_rate": draw(st.sampled_from([0.1, 0.5, 1.0])),
+                     "l2": draw(st.sampled_from([0.0, 0.0, 0.1, 0.5]))},
     }
     if any(style in ("per_neuron", "per_layer") for style in styles):
         spec["params"]["biases"] = [[draw(number) for _ in range(n)] if style == "per_neuron" else
