@@ -9,7 +9,8 @@ from __future__ import annotations
 import sympy as sp
 
 from . import fmt, latex
-from .ir import (Chain, Derivation, Eq, Factor, LayerBackward, NeuronBackward, NeuronForward, ParamRow, Path, Preliminary,
+from .ir import (Chain, Derivation, Eq, Factor, LayerBackward, MatrixStep, NeuronBackward, NeuronForward, ParamRow, Path,
+                 Preliminary,
                  Sample, SummaryRow, Term, Value)
 from .functions import SIMPLIFIED_DELTA, Y, Z, check_sigmoid_bce, check_softmax_cross_entropy, check_steps, frac
 from .latex import partial, tex
@@ -26,9 +27,11 @@ class _Book:
         self.names.update(names)
         self.numbers: dict[sp.Symbol, str] = dict(parent.numbers) if parent else {}
         self.env: dict[sp.Symbol, sp.Float] = dict(parent.env) if parent else {}
+        self.by_key: dict[str, float] = dict(parent.by_key) if parent else {}  # every number by quantity key
         self._placeholders = 0
 
     def value(self, key: str, number: float) -> Value:
+        self.by_key[key] = number
         return Value(key, number, fmt.latex(number, self.digits))
 
     def assign(self, symbol: sp.Symbol, key: str, number: float) -> Value:
@@ -36,6 +39,13 @@ class _Book:
         self.env[symbol] = sp.Float(number)
         self.numbers[symbol] = fmt.operand(number, self.digits)
         return self.value(key, number)
+
+    def entry(self, key: str, found: list[Value]) -> sp.Symbol:
+        """A placeholder for the already computed quantity `key`, recorded in `found` (matrix entries)."""
+        symbol, value = self.placeholder(key, key, self.by_key[key])
+        self.numbers[symbol] = value.tex  # a matrix cell needs no parentheses
+        found.append(value)
+        return symbol
 
     def placeholder(self, name: str, key: str, number: float) -> tuple[sp.Symbol, Value]:
         """A fresh symbol standing for an already computed quantity (a factor, a delta) in products."""
@@ -87,7 +97,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     rate_value = book.assign(rate, "lr", spec.learning_rate)
     rows = tuple(_param_row(model, book, p) for p in model.params)
 
-    samples = tuple(_Sampler(model, _Book(model.names(table, s if several else None), digits, book), s).run()
+    samples = tuple(_Sampler(model, _Book(model.names(table, s if several else None), digits, book), s, table).run()
                     for s in range(spec.samples))
 
     penalty = _Penalty(model, book, samples) if spec.l2 else None
@@ -136,6 +146,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         learning_rate=Eq(book.names[rate], (), rate_value),
         loss_definition=Eq(book.tex(model.loss_total), (book.tex(model.loss_display),)),
         parameters=rows, data_columns=tuple(book.names[s] for s in (*model.inputs, *model.targets)), samples=samples,
+        equations=_equations(model, table),
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
         reductions=tuple(reductions), updates=tuple(updates),
         summary=tuple(summary), total_loss=book.value("E", total_loss))
@@ -182,6 +193,46 @@ def _reduction(book: _Book, reduction: str, per_sample: list[Eq]) -> sp.Expr:
     return form
 
 
+def _matrix_names(model: Model, table: latex.Notation, l: int | None) -> dict[str, sp.Expr]:
+    """The vector and matrix symbols of layer l (l = None: the general layer l of BP1-BP4)."""
+    depth = len(model.layers)
+    if l is None:
+        here, above, last, below = "l", "l+1", "L", "l-1"
+    else:
+        here, above, last, below = (table.layer(i, depth) for i in (l, l + 1, depth, l - 1))
+    loss = table.loss_total.format()
+
+    def m(name: str) -> sp.MatrixSymbol:
+        return sp.MatrixSymbol(name, 1, 1)
+
+    delta, delta_above, w_above = m(rf"\delta^{{({here})}}"), m(rf"\delta^{{({above})}}"), m(rf"W^{{({above})}}")
+    slope, a_below = m(rf"f'\left(z^{{({here})}}\right)"), m(rf"a^{{({below})}}")
+    grad_a = m(rf"\nabla_{{a^{{({last})}}}} {loss}")
+    output = l == depth
+    rule = (sp.HadamardProduct(grad_a, slope) if output else
+            sp.HadamardProduct(sp.MatMul(sp.Transpose(w_above), delta_above, evaluate=False), slope))
+    if output and not model.layers[-1][0].activation.elementwise:
+        rule = sp.MatMul(sp.Transpose(m(rf"J^{{({here})}}")), grad_a, evaluate=False)
+    return {"delta": delta, "rule": rule, "gradient": m(rf"\frac{{\partial {loss}}}{{\partial W^{{({here})}}}}"),
+            "outer": sp.MatMul(delta, sp.Transpose(a_below), evaluate=False),
+            "bias": m(rf"\frac{{\partial {loss}}}{{\partial b^{{({here})}}}}")}
+
+
+def _equations(model: Model, table: latex.Notation) -> tuple[Eq, ...]:
+    """BP1-BP4 in matrix form, for a general layer l and the output layer L."""
+    general = _matrix_names(model, table, None)
+    loss = table.loss_total.format()
+    output_delta = sp.MatrixSymbol(r"\delta^{(L)}", 1, 1)
+    slope_out = sp.MatrixSymbol(r"f'\left(z^{(L)}\right)", 1, 1)
+    grad_a = sp.MatrixSymbol(rf"\nabla_{{a^{{(L)}}}} {loss}", 1, 1)
+    return (
+        Eq(tex(output_delta, {}), (tex(sp.HadamardProduct(grad_a, slope_out), {}),)),
+        Eq(tex(general["delta"], {}), (tex(general["rule"], {}),)),
+        Eq(tex(general["bias"], {}), (tex(general["delta"], {}),)),
+        Eq(tex(general["gradient"], {}), (tex(general["outer"], {}),)),
+    )
+
+
 class _Penalty:
     """L2 regularization: R = lambda / (2m) * sum of squared weights, biases excluded (article 004)."""
 
@@ -212,8 +263,8 @@ class _Penalty:
 class _Sampler:
     """Forward pass, error and backward pass of one sample, evaluated symbolically."""
 
-    def __init__(self, model: Model, book: _Book, index: int):
-        self.model, self.book, self.s = model, book, index
+    def __init__(self, model: Model, book: _Book, index: int, table: latex.Notation):
+        self.model, self.book, self.s, self.table = model, book, index, table
         self.deltas: dict[str, tuple[sp.Symbol, Value]] = {}
         self.known: dict[str, tuple[Eq, ...]] = {}  # label -> the factors of delta derived in its section
         self.givens: dict[str, Eq] = {}  # label -> in_n = its net input, printed once
@@ -236,7 +287,43 @@ class _Sampler:
         loss_total = book.eq(model.loss_total, (sp.Add(*model.loss_terms, evaluate=False),),
                              book.assign(model.loss_total, self.key("E"), total))
         backward = tuple(self.backward_layer(layer) for layer in reversed(model.layers))
-        return Sample(self.s, inputs, targets, units, forward, loss_terms, loss_total, backward)
+        matrix = tuple(self.matrix_step(l) for l in range(len(model.layers), 0, -1))
+        return Sample(self.s, inputs, targets, units, forward, loss_terms, loss_total, backward, matrix)
+
+    def matrix_step(self, l: int) -> MatrixStep:
+        """Layer l's deltas and weight gradient as matrix products, with every matrix printed."""
+        model, book, key = self.model, self.book, self.key
+        layer, below = model.layers[l - 1], model.spec.labels[l - 1]
+        found: list[Value] = []
+        names = _matrix_names(model, self.table, l)
+
+        def column(keys: list[str]) -> sp.Matrix:
+            return sp.Matrix([[book.entry(k, found)] for k in keys])
+
+        if l == len(model.layers):
+            incoming = column([key(f"dE/dout:{n.label}") for n in layer])
+            if layer[0].activation.elementwise:
+                numeric = sp.HadamardProduct(incoming, column([key(f"dout/din:{n.label}") for n in layer]))
+            else:
+                jacobian = sp.Matrix([[book.entry(key(f"dout/din:{k.label}:{n.label}"), found) for n in layer]
+                                      for k in layer])
+                numeric = sp.MatMul(sp.Transpose(jacobian), incoming, evaluate=False)
+        else:
+            above = model.layers[l]
+            weights = sp.Matrix([[book.entry(f"param:{p.name}", found) for p in m.params if p.kind == "weight"]
+                                 for m in above])
+            back = sp.MatMul(sp.Transpose(weights), column([key(f"delta:{m.label}") for m in above]), evaluate=False)
+            numeric = sp.HadamardProduct(back, column([key(f"dout/din:{n.label}") for n in layer]))
+        result = column([key(f"delta:{n.label}") for n in layer])
+        delta = Eq(book.tex(names["delta"]), (book.tex(names["rule"]), book.substituted(numeric), book.substituted(result)))
+        sources = [key(f"x:{label}") if l == 1 else key(f"out:{label}") for label in below]
+        outer = sp.MatMul(result, sp.Transpose(column(sources)), evaluate=False)
+        by_param = {(p.dest, p.src): p for n in layer for p in n.params if p.kind == "weight"}
+        grads = sp.Matrix([[book.entry(key(f"dE/dp:{by_param[(j, k)].name}"), found) for k in range(len(below))]
+                           for j in range(len(layer))])
+        gradient = Eq(book.tex(names["gradient"]), (book.tex(names["outer"]), book.substituted(outer),
+                                                     book.substituted(grads)))
+        return MatrixStep(l, delta, gradient, tuple(found))
 
     def forward(self, layer: tuple[Neuron, ...]) -> tuple[NeuronForward, ...]:
         """Every net input of the layer, then every output (a softmax output needs all the net inputs)."""

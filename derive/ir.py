@@ -118,6 +118,16 @@ class LayerBackward:
 
 
 @dataclass(frozen=True)
+class MatrixStep:
+    """One layer in matrix form: its deltas as a vector and its weight gradient as a matrix."""
+
+    layer: int
+    delta: Eq  # delta^(l) = general form = the matrices with numbers = the vector
+    gradient: Eq  # dE/dW^(l) = delta^(l) (a^(l-1))^T = numbers = the matrix
+    entries: tuple[Value, ...]  # every number in the two equations, checked like any other
+
+
+@dataclass(frozen=True)
 class Sample:
     index: int
     inputs: tuple[Eq, ...]
@@ -127,6 +137,7 @@ class Sample:
     loss_terms: tuple[Eq, ...]
     loss_total: Eq
     backward: tuple[LayerBackward, ...]  # output layer first
+    matrix: tuple[MatrixStep, ...]  # the same numbers in matrix form, output layer first
 
     def chains(self) -> dict[str, Chain]:
         """Every parameter's chain for this sample, by parameter name, in document order."""
@@ -177,6 +188,7 @@ class Derivation:
     parameters: tuple[ParamRow, ...]
     data_columns: tuple[str, ...]  # LaTeX of the inputs then the targets, without a sample index
     samples: tuple[Sample, ...]
+    equations: tuple[Eq, ...]  # BP1-BP4, the backward pass in delta form
     regularization: tuple[Value, Eq, Eq] | None  # lambda, R = lambda/(2m) sum w^2, E + R (with training.l2)
     reductions: tuple[Eq, ...]  # dE/dp assembled: sum or mean over samples [+ lambda/m w] (when there is either)
     updates: tuple[Eq, ...]
