@@ -99,4 +99,7 @@ def json_view(d: ir.Derivation) -> dict[str, Any]:
     }
     if several:
         view["loss"]["per_sample"] = per_sample
+    if d.regularization:
+        lam, penalty, objective = d.regularization
+        view["loss"] |= {"l2": lam.value, "regularization": penalty.value.value, "objective": objective.value.value}
     return view
