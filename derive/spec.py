@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+
+import numpy as np
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,7 +29,7 @@ _TOP_FIELDS = {"name", "note", "notation", "network", "params", "data", "trainin
 _FIELDS = {
     "network": {"layers", "activation", "leaky_slope", "loss", "bias", "trainable_biases", "reduction", "names"},
     "network.names": {"inputs", "layers"},
-    "params": {"weights", "biases", "layout"},
+    "params": {"weights", "biases", "layout", "init"},
     "data": {"inputs", "targets"},
     "training": {"learning_rate", "l2"},
 }
@@ -259,6 +261,8 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
 
     params = r.table("params")
     layout = r.choice(r.get(params, "params.layout", "column"), "params.layout", ("column", "row"))
+    if "init" in params:
+        params = _initialized(r, params, layers, bias, layout)
     weights, node_biases = _weights(r, params, layout, layers, bias)
     biases = _biases(r, params, bias, layers, node_biases)
 
@@ -335,6 +339,64 @@ def _default_labels(l: int, layers: tuple[int, ...]) -> tuple[str, ...]:
     if len(layers) == 3:
         return tuple(f"h{j + 1}" for j in range(layers[l]))
     return tuple(f"h{l}_{j + 1}" for j in range(layers[l]))
+
+
+_INIT_FIELDS = {"uniform": {"low", "high"}, "normal": {"mean", "std"}, "xavier": set()}
+
+
+def _initialized(r: _Reader, params: dict, layers: tuple[int, ...], styles: tuple[str, ...], layout: str) -> dict:
+    """params with weights (and biases) drawn by params.init from a seeded generator, in the spec's own
+    shapes, so that they go through the same checks as written numbers.
+
+    uniform {low, high} and normal {mean, std} draw weights and biases; xavier draws weights uniformly in
+    +-sqrt(6 / (fan_in + fan_out)) and sets biases to 0. Values are rounded to `decimals` (default 4)."""
+    init = params["init"]
+    if "weights" in params or "biases" in params:
+        raise r.fail("params.init", "either params.init or written weights and biases, not both",
+                     note="both")
+    if not isinstance(init, dict) or init.get("scheme") not in _INIT_FIELDS:
+        raise r.fail("params.init", "a table with scheme = uniform, normal or xavier, and seed", init)
+    scheme = init["scheme"]
+    allowed = _INIT_FIELDS[scheme] | {"scheme", "seed", "decimals"}
+    for key in init:
+        if key not in allowed:
+            raise r.fail(f"params.init.{key}", f"one of {', '.join(sorted(allowed))}", note="an unknown field")
+    seed = init.get("seed", 0)
+    decimals = init.get("decimals", 4)
+    for key, value in (("seed", seed), ("decimals", decimals)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise r.fail(f"params.init.{key}", "a non-negative integer", value)
+    number = {key: r.number(init.get(key, default), f"params.init.{key}")
+              for key, default in (("low", -1.0), ("high", 1.0), ("mean", 0.0), ("std", 1.0))}
+    if number["low"] >= number["high"] or number["std"] <= 0:
+        raise r.fail("params.init", "low < high and std > 0", init)
+    rng = np.random.default_rng(seed)
+
+    def draw(shape: tuple[int, ...], fan: int = 0) -> list:
+        if scheme == "xavier":
+            bound = math.sqrt(6 / fan)
+            values = rng.uniform(-bound, bound, shape)
+        elif scheme == "uniform":
+            values = rng.uniform(number["low"], number["high"], shape)
+        else:
+            values = rng.normal(number["mean"], number["std"], shape)
+        return np.round(values, decimals).tolist()
+
+    weights, biases = [], []
+    for l, style in enumerate(styles):
+        rows, cols = layers[l + 1], layers[l]
+        matrix = draw((rows, cols), rows + cols)
+        bias = [0.0] * rows if scheme == "xavier" else draw((rows,))
+        if style == "bias_node":
+            matrix = [[b, *row] for b, row in zip(bias, matrix)]
+        if layout == "row":
+            matrix = [list(column) for column in zip(*matrix)]
+        weights.append(matrix)
+        biases.append(bias if style == "per_neuron" else bias[0] if style == "per_layer" else [])
+    drawn = {key: value for key, value in params.items() if key != "init"} | {"weights": weights}
+    if any(style in ("per_neuron", "per_layer") for style in styles):
+        drawn["biases"] = biases
+    return drawn
 
 
 def _weights(r: _Reader, params: dict, layout: str, layers: tuple[int, ...], styles: tuple[str, ...],
