@@ -94,10 +94,11 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     book = _Book(model.names(table), digits)
     rate = sp.Symbol("lr")
     book.names[rate] = table.learning_rate.format()
-    rate_value = book.assign(rate, "lr", spec.learning_rate)
+    training = spec.learning_rate is not None  # without [training]: the forward pass and the error only
+    rate_value = book.assign(rate, "lr", spec.learning_rate) if training else None
     rows = tuple(_param_row(model, book, p) for p in model.params)
 
-    samples = tuple(_Sampler(model, _Book(model.names(table, s if several else None), digits, book), s, table).run()
+    samples = tuple(_Sampler(model, _Book(model.names(table, s if several else None), digits, book), s, table).run(training)
                     for s in range(spec.samples))
 
     penalty = _Penalty(model, book, samples) if spec.l2 else None
@@ -105,7 +106,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     gradients: dict[str, Value] = {}
     gradient_symbols: dict[str, sp.Symbol] = {}
     reductions = []
-    trainable = [p for p in model.params if p.trainable]
+    trainable = [p for p in model.params if p.trainable and training]
     for p in trainable:
         gradient_symbol = gradient_symbols[p.name] = sp.Symbol(f"grad:{p.name}")
         objective = penalty.objective if penalty else model.loss_total
@@ -124,7 +125,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
 
     updates, summary = [], []
     for p, row in zip(model.params, rows):
-        if not p.trainable:
+        if p not in trainable:
             continue
         symbol = model.param_symbol[p.name]
         new = sp.Symbol(f"new:{p.name}")
@@ -143,10 +144,10 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         names=tuple(tuple(latex.label(text) for text in group) for group in spec.labels), activations=spec.activations,
         preliminaries=_preliminaries(model),
         loss=spec.loss, bias=spec.bias, reduction=spec.reduction, notation=notation, digits=digits,
-        learning_rate=Eq(book.names[rate], (), rate_value),
+        learning_rate=Eq(book.names[rate], (), rate_value) if training else None,
         loss_definition=Eq(book.tex(model.loss_total), (book.tex(model.loss_display),)),
         parameters=rows, data_columns=tuple(book.names[s] for s in (*model.inputs, *model.targets)), samples=samples,
-        equations=_equations(model, table),
+        equations=_equations(model, table) if training else (),
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
         reductions=tuple(reductions), updates=tuple(updates),
         summary=tuple(summary), total_loss=book.value("E", total_loss))
@@ -166,7 +167,7 @@ def _preliminaries(model: Model) -> tuple[Preliminary, ...]:
         steps = tuple(tex(step.expr, names) for step in act.steps)
         found.append(Preliminary(
             act.name, Eq(named, tuple(f for f in forms if f != named)), Eq(slope, (derivative,)),
-            None if steps == (derivative,) else Eq(slope, steps), tuple(step.note for step in act.steps),
+            None if steps in ((), (derivative,)) else Eq(slope, steps), tuple(step.note for step in act.steps),
             tex(sp.Eq(output, act.named(Z) if act.elementwise else act.expr, evaluate=False), names)))
     return tuple(found)
 
@@ -272,7 +273,7 @@ class _Sampler:
     def key(self, name: str) -> str:
         return f"{self.s}:{name}"
 
-    def run(self) -> Sample:
+    def run(self, training: bool = True) -> Sample:
         model, book, spec = self.model, self.book, self.model.spec
         inputs = tuple(Eq(book.names[x], (), book.assign(x, self.key(f"x:{label}"), value))
                        for x, label, value in zip(model.inputs, spec.labels[0], spec.inputs[self.s]))
@@ -286,8 +287,10 @@ class _Sampler:
         total = book.evaluate(model.loss_expr)
         loss_total = book.eq(model.loss_total, (sp.Add(*model.loss_terms, evaluate=False),),
                              book.assign(model.loss_total, self.key("E"), total))
-        backward = tuple(self.backward_layer(layer) for layer in reversed(model.layers))
-        matrix = tuple(self.matrix_step(l) for l in range(len(model.layers), 0, -1))
+        backward, matrix = (), ()
+        if training:
+            backward = tuple(self.backward_layer(layer) for layer in reversed(model.layers))
+            matrix = tuple(self.matrix_step(l) for l in range(len(model.layers), 0, -1))
         return Sample(self.s, inputs, targets, units, forward, loss_terms, loss_total, backward, matrix)
 
     def matrix_step(self, l: int) -> MatrixStep:

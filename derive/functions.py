@@ -142,6 +142,11 @@ def _leaky_relu(slope: float) -> Activation:
     return Activation("leaky_relu", "leakyrelu", expr, (Step(sp.diff(expr, Z), "piecewise"),), None, kink=0.0)
 
 
+def _step() -> Activation:
+    """The unit step: its derivative is 0 wherever it exists and undefined at 0, so forward pass only."""
+    return Activation("step", "step", sp.Piecewise((0, Z <= 0), (1, True)), (), None, kink=0.0)
+
+
 def _linear() -> Activation:
     return Activation("linear", "id", Z, (Step(sp.Integer(1), "power_rule"),), None)
 
@@ -170,8 +175,10 @@ def softmax_symbols() -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
     return _ZI[_I], _ZI[_J], _YI[_I], _YI[_J]
 
 
-_FACTORIES = {"sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu, "linear": _linear, "softmax": _softmax}
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax")
+_FACTORIES = {"sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu, "linear": _linear, "softmax": _softmax,
+              "step": _step}
+ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "step")
+FORWARD_ONLY = ("step",)  # no useful derivative: a forward pass only
 DEFAULT_LEAKY_SLOPE = 0.01
 
 

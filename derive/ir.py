@@ -183,7 +183,7 @@ class Derivation:
     reduction: str
     notation: str
     digits: int
-    learning_rate: Eq
+    learning_rate: Eq | None  # None: no training, a forward-pass-only document
     loss_definition: Eq  # E = sum of the per-output terms, symbolically
     parameters: tuple[ParamRow, ...]
     data_columns: tuple[str, ...]  # LaTeX of the inputs then the targets, without a sample index

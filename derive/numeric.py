@@ -19,6 +19,7 @@ _ACTIVATIONS = {
     "relu": (lambda z, s: np.where(z > 0, z, 0.0), lambda z, a, s: np.where(z > 0, 1.0, 0.0)),
     "leaky_relu": (lambda z, s: np.where(z > 0, z, s * z), lambda z, a, s: np.where(z > 0, 1.0, s)),
     "linear": (lambda z, s: z, lambda z, a, s: np.ones_like(z)),
+    "step": (lambda z, s: np.where(z > 0, 1.0, 0.0), lambda z, a, s: np.zeros_like(z)),
 }
 KINKED = ("relu", "leaky_relu")
 
@@ -102,7 +103,7 @@ def _quantities(spec: Spec) -> dict[str, float]:
     nets, outs = forward(spec, arrays, x)
     labels = spec.labels
     params = spec.parameters()
-    values: dict[str, float] = {"lr": spec.learning_rate}
+    values: dict[str, float] = {} if spec.learning_rate is None else {"lr": spec.learning_rate}
     scale = 1.0 / len(x) if spec.reduction == "mean" else 1.0
 
     terms_fn, grad_fn = _LOSSES[spec.loss]
@@ -168,7 +169,7 @@ def _quantities(spec: Spec) -> dict[str, float]:
         values["objective"] = values["E"] + values["reg"]
     for p in params:
         values[f"param:{p.name}"] = p.value
-        if not p.trainable:
+        if not p.trainable or spec.learning_rate is None:
             continue
         gradient = scale * sum(values[f"{s}:dE/dp:{p.name}"] for s in range(len(x)))
         if p.kind == "weight":
@@ -196,7 +197,7 @@ def finite_differences(spec: Spec, step: float = FD_STEPS[0], only: set[str] | N
     arrays = Arrays.from_spec(spec)
     result = {}
     for p in spec.parameters():
-        if not p.trainable or (only is not None and p.name not in only):
+        if not p.trainable or spec.learning_rate is None or (only is not None and p.name not in only):
             continue
         h = step * max(1.0, abs(p.value))
         plus = loss(spec, arrays.perturbed(p, h))

@@ -85,7 +85,7 @@ def json_view(d: ir.Derivation) -> dict[str, Any]:
         "name": d.name,
         "network": {"layers": list(d.layers), "labels": [list(group) for group in d.labels],
                     "activation": list(d.activations), "loss": d.loss, "bias": list(d.bias), "reduction": d.reduction},
-        "learning_rate": d.learning_rate.value.value,
+        "learning_rate": d.learning_rate.value.value if d.learning_rate else None,
         "parameters": {row.name: row.value.value for row in d.parameters},
         "inputs": [[eq.value.value for eq in s.inputs] for s in d.samples],
         "targets": [[eq.value.value for eq in s.targets] for s in d.samples],
@@ -93,10 +93,10 @@ def json_view(d: ir.Derivation) -> dict[str, Any]:
                      for layer in s.forward for n in layer} for s in d.samples],
         "loss": {"total": d.total_loss.value,
                  "terms": {label: scale * sum(p["terms"][label] for p in per_sample) for label in outputs}},
-        "gradients": {row.name: row.gradient.value for row in d.summary},
-        "chain": chain,
-        "updated": {row.name: row.updated.value for row in d.summary},
     }
+    if d.learning_rate:
+        view |= {"gradients": {row.name: row.gradient.value for row in d.summary}, "chain": chain,
+                 "updated": {row.name: row.updated.value for row in d.summary}}
     if several:
         view["loss"]["per_sample"] = per_sample
     if d.regularization:

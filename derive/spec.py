@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import SpecError
 from .functions import ACTIVATION_NAMES as ACTIVATIONS
-from .functions import DEFAULT_LEAKY_SLOPE
+from .functions import DEFAULT_LEAKY_SLOPE, FORWARD_ONLY
 from .latex import NOTATIONS
 
 LOSSES = ("half_sse", "mse", "bce", "cross_entropy")
@@ -72,7 +72,7 @@ class Spec:
     biases: tuple[tuple[float, ...], ...]  # per layer: one per neuron (per_neuron, bias_node), one shared, or none
     inputs: Matrix
     targets: Matrix
-    learning_rate: float
+    learning_rate: float | None  # None: no [training], a forward-pass-only document
     l2: float = 0.0  # lambda of the penalty lambda / (2m) * sum of squared weights (biases excluded)
 
     @property
@@ -272,13 +272,19 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
 
     _check_functions(r, activations, loss, targets, isinstance(activation, list))
 
-    training = r.table("training")
-    rate = r.number(r.get(training, "training.learning_rate"), "training.learning_rate")
-    if rate <= 0:
-        raise r.fail("training.learning_rate", "a positive number", rate)
-    l2 = r.number(r.get(training, "training.l2", 0.0), "training.l2")
-    if l2 < 0:
-        raise r.fail("training.l2", "a number of at least 0", l2)
+    training = r.table("training", required=False)
+    forward_only = [name for name in activations if name in FORWARD_ONLY]
+    if training and forward_only:
+        raise r.fail("training", f"no [training] with a {forward_only[0]} activation (its derivative is 0 or "
+                     "undefined, so it allows a forward pass only); remove [training]", note="a [training] table")
+    rate, l2 = None, 0.0
+    if training:
+        rate = r.number(r.get(training, "training.learning_rate"), "training.learning_rate")
+        if rate <= 0:
+            raise r.fail("training.learning_rate", "a positive number", rate)
+        l2 = r.number(r.get(training, "training.l2", 0.0), "training.l2")
+        if l2 < 0:
+            raise r.fail("training.l2", "a number of at least 0", l2)
 
     return Spec(name, source, note, notation, layers, activations, slope, loss, bias, trainable, reduction, labels,
                 weights, layout, biases,

@@ -29,7 +29,7 @@ learning_rate = 0.5
 CASES = [
     # (name, old text, new text, expected start of the message after "derive: error: bad.toml: ")
     ("missing field", "layers = [2, 2, 2]\n", "", "network.layers: expected a value, got nothing (missing)"),
-    ("missing table", "[training]\nlearning_rate = 0.5\n", "", "training: expected a table, got nothing (missing)"),
+    ("missing table", "[data]\ninputs = [[0.1, 0.2]]\ntargets = [[0.01, 0.99]]\n", "", "data: expected a table, got nothing (missing)"),
     ("wrong shape", "[0.7, 0.8]]]", "[0.7, 0.8, 0.9]]]", "params.weights[1]: expected 2 rows of 2 numbers (2x2), got 2 rows of 2/3 numbers"),
     ("2x3 matrix", "[[0.5, 0.6], [0.7, 0.8]]]", "[[0.5, 0.6, 0.1], [0.7, 0.8, 0.1]]]",
      "params.weights[1]: expected 2 rows of 2 numbers (2x2), got 2x3"),
@@ -64,6 +64,8 @@ CASES = [
     ("unknown notation", "[network]", 'notation = "feynman"\n\n[network]', "notation: expected one of in-out, net-out, nielsen"),
     ("bias unit weights too narrow", 'bias = "per_neuron"', 'bias = "bias_node"',
      "params.weights[0]: expected 2 rows of 3 numbers (2x3), got 2x2"),
+    ("step with training", 'activation = "sigmoid"', 'activation = ["sigmoid", "step"]',
+     "training: expected no [training] with a step activation"),
     ("duplicate labels", "[params]", '[network.names]\ninputs = ["a", "a"]\n\n[params]', "network.names: expected unique labels"),
 ]
 

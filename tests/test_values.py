@@ -88,3 +88,24 @@ def test_shown_numbers_are_rounded_true_values(expected):
     assert f"{expected['out:h2']:.6g}" in text
     assert f"{expected['grad:w5']:.6g}" in text
     assert f"{expected['out:h2']:.10g}" not in text
+
+
+STEP_SPEC = {
+    "network": {"layers": [2, 2, 1], "activation": "step"},
+    "params": {"weights": [[[1.0, 1.0], [-1.0, -1.0]], [[1.0, 1.0]]], "biases": [[-0.5, 1.5], [-1.5]]},
+    "data": {"inputs": [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], "targets": [[0.0], [1.0], [1.0], [0.0]]},
+}
+
+
+def test_step_network_is_forward_only():
+    """A step network without [training]: forward pass and error, checked against a computation here."""
+    derivation = derive.derive(STEP_SPEC)
+    data = json.loads(render.json_text(derivation))
+    for x, forward in zip(STEP_SPEC["data"]["inputs"], data["forward"]):
+        h = [float(1.0 * x[0] + 1.0 * x[1] - 0.5 > 0), float(-x[0] - x[1] + 1.5 > 0)]
+        assert forward["o1"]["out"] == float(h[0] + h[1] - 1.5 > 0)
+    assert data["loss"]["total"] == 0.0  # the step network computes XOR exactly
+    assert "gradients" not in data and data["learning_rate"] is None
+    for lang, heading in (("en", "Backward pass"), ("zh", "反向传播")):
+        text = derive.document(derivation, "md", lang)
+        assert f". {heading}" not in text and "$$" in text
