@@ -202,6 +202,14 @@ class _Reader:
             raise self.fail(field, f"one of {', '.join(options)}", value)
         return value
 
+    def per_layer(self, value: Any, field: str, options: tuple[str, ...], depth: int) -> tuple[str, ...]:
+        """One of `options` for every layer, or a list with one per layer."""
+        if not isinstance(value, list):
+            return (self.choice(value, field, options),) * depth
+        if len(value) != depth:
+            raise self.fail(field, f"one of {', '.join(options)}, or a list of {depth} of them", value)
+        return tuple(self.choice(v, f"{field}[{l}]", options) for l, v in enumerate(value))
+
     def labels(self, value: Any, field: str, size: int) -> tuple[str, ...]:
         if not isinstance(value, list) or len(value) != size:
             raise self.fail(field, f"a list of {size} labels", value)
@@ -236,23 +244,12 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
     depth = len(layers) - 1
 
     activation = r.get(network, "network.activation", "sigmoid")
-    if isinstance(activation, list):
-        if len(activation) != depth:
-            raise r.fail("network.activation", f"one name or a list of {depth} names", activation)
-        activations = tuple(r.choice(a, f"network.activation[{i}]", ACTIVATIONS) for i, a in enumerate(activation))
-    else:
-        activations = (r.choice(activation, "network.activation", ACTIVATIONS),) * depth
+    activations = r.per_layer(activation, "network.activation", ACTIVATIONS, depth)
     slope = r.number(r.get(network, "network.leaky_slope", DEFAULT_LEAKY_SLOPE), "network.leaky_slope")
     if not 0 <= slope < 1:
         raise r.fail("network.leaky_slope", "a number from 0 up to (not including) 1", slope)
     loss = r.choice(r.get(network, "network.loss", "half_sse"), "network.loss", LOSSES)
-    bias = r.get(network, "network.bias", "per_neuron")
-    if isinstance(bias, list):
-        if len(bias) != depth:
-            raise r.fail("network.bias", f"one style or a list of {depth} styles", bias)
-        bias = tuple(r.choice(b, f"network.bias[{l}]", BIAS_STYLES) for l, b in enumerate(bias))
-    else:
-        bias = (r.choice(bias, "network.bias", BIAS_STYLES),) * depth
+    bias = r.per_layer(r.get(network, "network.bias", "per_neuron"), "network.bias", BIAS_STYLES, depth)
     reduction = r.choice(r.get(network, "network.reduction", "sum"), "network.reduction", REDUCTIONS)
     trainable = r.get(network, "network.trainable_biases", True)
     if not isinstance(trainable, bool):
