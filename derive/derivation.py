@@ -150,7 +150,10 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         equations=_equations(model, table) if training else (),
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
         reductions=tuple(reductions), updates=tuple(updates),
-        summary=tuple(summary), total_loss=book.value("E", total_loss))
+        summary=tuple(summary), total_loss=book.value("E", total_loss),
+        loss_terms=tuple(book.value(f"E:{n.label}", sum(s.loss_terms[j].value.value for s in samples)
+                                    / (len(samples) if spec.reduction == "mean" else 1))
+                         for j, n in enumerate(model.outputs)))
 
 
 def _preliminaries(model: Model) -> tuple[Preliminary, ...]:

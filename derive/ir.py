@@ -194,6 +194,7 @@ class Derivation:
     updates: tuple[Eq, ...]
     summary: tuple[SummaryRow, ...]
     total_loss: Value  # the reduced loss over all samples
+    loss_terms: tuple[Value, ...]  # each output's term, reduced over all samples
 
     def note_for(self, lang: str) -> str:
         """The spec's note in `lang` (or its note for every language), or ""."""

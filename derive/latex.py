@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from . import fmt
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,3 @@ def partial(top: sp.Symbol, bottom: sp.Symbol) -> sp.Derivative:
     """The unevaluated factor d top / d bottom, for printing."""
     return sp.Derivative(top, bottom, evaluate=False)
 
-
-def numbers(values: dict[sp.Symbol, float], digits: int) -> dict[sp.Symbol, str]:
-    """Symbol names that print each symbol as its value (parenthesized when needed)."""
-    return {symbol: fmt.operand(value, digits) for symbol, value in values.items()}

@@ -164,6 +164,8 @@ def _quantities(spec: Spec) -> dict[str, float]:
                 values[f"{s}:dE/dp:{p.name}"] = sum(delta[j] for j in dests)
 
     values["E"] = scale * terms.sum()
+    for j, label in enumerate(labels[-1]):
+        values[f"E:{label}"] = scale * terms[:, j].sum()
     if spec.l2:
         values |= {"l2": spec.l2, "m": float(len(x)), "reg": penalty(spec, arrays)}
         values["objective"] = values["E"] + values["reg"]

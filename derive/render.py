@@ -73,7 +73,6 @@ def json_view(d: ir.Derivation) -> dict[str, Any]:
     per_sample = [{"total": s.loss_total.value.value,
                    "terms": {label: eq.value.value for label, eq in zip(outputs, s.loss_terms)}}
                   for s in d.samples]
-    scale = 1 / len(d.samples) if d.reduction == "mean" else 1
     chain: dict[str, list[dict[str, Any]]] = {row.name: [] for row in d.summary}
     for s in d.samples:
         for c in s.chains().values():
@@ -92,7 +91,7 @@ def json_view(d: ir.Derivation) -> dict[str, Any]:
         "forward": [{n.label: {"in": n.net.value.value, "out": n.out.value.value}
                      for layer in s.forward for n in layer} for s in d.samples],
         "loss": {"total": d.total_loss.value,
-                 "terms": {label: scale * sum(p["terms"][label] for p in per_sample) for label in outputs}},
+                 "terms": {label: term.value for label, term in zip(outputs, d.loss_terms)}},
     }
     if d.learning_rate:
         view |= {"gradients": {row.name: row.gradient.value for row in d.summary}, "chain": chain,

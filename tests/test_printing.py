@@ -44,7 +44,7 @@ def test_printer_keeps_textbook_order_and_substitutes_numbers():
     w, x, b = sp.symbols("w x b")
     expr = sp.Add(sp.Mul(w, x, evaluate=False), b, evaluate=False)
     assert latex.tex(expr, {w: "w_{1}", x: "i_{1}", b: "b_{1}"}) == r"w_{1} \cdot i_{1} + b_{1}"
-    numbers = latex.numbers({w: 0.1, x: -0.2, b: 0.55}, 10)
+    numbers = {symbol: fmt.operand(value) for symbol, value in {w: 0.1, x: -0.2, b: 0.55}.items()}
     assert latex.tex(expr, numbers, numbers=True) == r"0.1 \times \left(-0.2\right) + 0.55"
     assert latex.tex(latex.partial(w, x), {w: "E", x: "w_{5}"}) == r"\frac{\partial E}{\partial w_{5}}"
 
