@@ -7,11 +7,16 @@ The whole pipeline, one stage per module:
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from . import figures as _figures
+from . import history as _history
 from . import render as _render
+from . import train as _train
 from .derivation import build
 from .errors import DeriveError, SpecError, UsageError, VerificationError
 from .fmt import DEFAULT_DIGITS
@@ -23,16 +28,26 @@ __all__ = ["derive", "load", "build", "verify", "document", "write", "Derivation
            "DeriveError", "SpecError", "UsageError", "VerificationError"]
 
 
-def derive(source: str | Path | dict | Spec, *, notation: str | None = None,
-           digits: int = DEFAULT_DIGITS) -> Derivation:
-    """Load a spec, build its derivation symbolically, and verify every number numerically.
+def derive(source: str | Path | dict | Spec, *, notation: str | None = None, digits: int = DEFAULT_DIGITS,
+           progress: Callable[[int], None] | None = None) -> Derivation:
+    """Load a spec, build its derivation symbolically, train it (training.iterations), verify every
+    number numerically, and draw its figures.
 
-    `notation` overrides the spec's own (default in-out)."""
+    `notation` overrides the spec's own (default in-out); `progress(k)` hears of training's iterations."""
     spec = source if isinstance(source, Spec) else load(source)
     numbers = reference(spec)  # first: a spec that overflows float64 is refused before any symbolic work
     derivation = build(spec, notation=notation or spec.notation, digits=digits)
+    final = None
+    if spec.iterations and spec.learning_rate is not None:
+        history = _train.run(spec, progress)
+        numbers = numbers | _train.check(spec, history)
+        final = history.final
+        derivation = dataclasses.replace(derivation, training=_history.build(spec, history, derivation.parameters,
+                                                                              digits))
     verify(spec, derivation, numbers)
-    return derivation
+    figures = tuple(dataclasses.replace(f, data=_figures.draw(spec, derivation, f, final))
+                    for f in _figures.plan(spec, derivation))
+    return dataclasses.replace(derivation, figures=figures)
 
 
 def document(derivation: Derivation, fmt: str, lang: str = "en") -> str:
@@ -56,14 +71,24 @@ def write(derivation: Derivation, directory: str | Path, formats: tuple[str, ...
     for lang in langs:
         for fmt in formats:
             rendered.setdefault(file_name(derivation.name, fmt, lang), document(derivation, fmt, lang))
+    files = {name: text.encode("utf-8") for name, text in rendered.items()}
+    if any(fmt != "json" for fmt in formats):  # the documents that show the figures
+        files |= {figure.file: figure.data for figure in derivation.figures}
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in rendered.items():
+    for name, data in files.items():
         target = folder / name
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's files are private; documents are not
         os.replace(temporary, target)
         written.append(target)
     return written
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -168,6 +168,57 @@ class SummaryRow:
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    iteration: int
+    loss: Value  # the objective after `iteration` iterations
+
+
+@dataclass(frozen=True)
+class TrainedParam:
+    name: str
+    tex: str
+    initial: Value
+    final: Value
+
+
+@dataclass(frozen=True)
+class TrainedOutput:
+    sample: int  # 1-based
+    label: str
+    tex: str
+    output: Value
+    target: Value
+
+
+@dataclass(frozen=True)
+class Training:
+    """Many iterations after the worked step: the loss at checkpoints, the parameters and outputs at the
+    end, and the verdict on convergence (decided here, printed by the templates)."""
+
+    mode: str  # batch | online
+    iterations: int
+    checkpoints: tuple[Checkpoint, ...]
+    losses: tuple[float, ...]  # the objective after every iteration (checked at the checkpoints)
+    parameters: tuple[TrainedParam, ...]
+    outputs: tuple[TrainedOutput, ...]
+    drop: Value  # percent by which the loss fell from iteration 0 to the end (negative: it rose)
+    tail: Value  # percent by which it fell over the last tenth of the iterations
+    tail_start: int
+    verdict: str  # levelled | falling | rising
+    rises: int  # iterations after which the loss was higher than before
+    accuracy: Value | None  # percent of samples classified right (bce, cross_entropy)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture written beside the document (`file`, referenced relatively); `kind` picks its caption."""
+
+    kind: str  # network | loss | boundary | hidden
+    file: str
+    data: bytes = dataclasses.field(default=b"", repr=False, compare=False)  # the image, drawn by `figures`
+
+
+@dataclass(frozen=True)
 class Derivation:
     """The whole worked solution of one training step."""
 
@@ -195,6 +246,8 @@ class Derivation:
     summary: tuple[SummaryRow, ...]
     total_loss: Value  # the reduced loss over all samples
     loss_terms: tuple[Value, ...]  # each output's term, reduced over all samples
+    training: Training | None = None  # with training.iterations > 0
+    figures: tuple[Figure, ...] = ()
 
     def note_for(self, lang: str) -> str:
         """The spec's note in `lang` (or its note for every language), or ""."""
@@ -228,6 +281,8 @@ def dump(node: Any, indent: int = 0) -> str:
         value = f"  {{{node.value.key} = {node.value.value!r}}}" if node.value else ""
         shown = " = ".join((node.lhs, *node.rhs, *((node.value.tex,) if node.value else ())))
         return f"{pad}{shown}{value}"
+    if isinstance(node, Figure):  # the image's bytes depend on the plotting library's version
+        return f"{pad}Figure {node.kind} {node.file}"
     if dataclasses.is_dataclass(node):
         lines = [f"{pad}{type(node).__name__}"]
         for field in dataclasses.fields(node):

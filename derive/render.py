@@ -58,7 +58,7 @@ def markdown(derivation: ir.Derivation, lang: str = "en") -> str:
     """The worked solution as Markdown with $$ display math."""
     prose = types.SimpleNamespace(**messages(lang))  # attribute access that no dict method can shadow
     text = environment().get_template("document.md.j2").render(d=derivation, t=prose, lang=lang)
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
 def json_text(derivation: ir.Derivation) -> str:

@@ -23,6 +23,8 @@ from .latex import NOTATIONS
 LOSSES = ("half_sse", "mse", "bce", "cross_entropy")
 BIAS_STYLES = ("per_neuron", "per_layer", "none", "bias_node")
 REDUCTIONS = ("sum", "mean")
+TRAINING_MODES = ("batch", "online")
+MAX_ITERATIONS = 10_000_000
 
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _TOP_FIELDS = {"name", "note", "notation", "network", "params", "data", "training"}
@@ -31,7 +33,7 @@ _FIELDS = {
     "network.names": {"inputs", "layers"},
     "params": {"weights", "biases", "layout", "init"},
     "data": {"inputs", "targets"},
-    "training": {"learning_rate", "l2"},
+    "training": {"learning_rate", "l2", "iterations", "mode"},
 }
 
 Matrix = tuple[tuple[float, ...], ...]
@@ -74,6 +76,8 @@ class Spec:
     targets: Matrix
     learning_rate: float | None  # None: no [training], a forward-pass-only document
     l2: float = 0.0  # lambda of the penalty lambda / (2m) * sum of squared weights (biases excluded)
+    iterations: int = 0  # training iterations after the worked step (0: the one worked step only)
+    mode: str = "batch"  # batch: one update per iteration; online: one update per sample, in order
 
     @property
     def depth(self) -> int:
@@ -274,7 +278,7 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
     if training and forward_only:
         raise r.fail("training", f"no [training] with a {forward_only[0]} activation (its derivative is 0 or "
                      "undefined, so it allows a forward pass only); remove [training]", note="a [training] table")
-    rate, l2 = None, 0.0
+    rate, l2, iterations, mode = None, 0.0, 0, "batch"
     if training:
         rate = r.number(r.get(training, "training.learning_rate"), "training.learning_rate")
         if rate <= 0:
@@ -282,10 +286,14 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
         l2 = r.number(r.get(training, "training.l2", 0.0), "training.l2")
         if l2 < 0:
             raise r.fail("training.l2", "a number of at least 0", l2)
+        iterations = r.get(training, "training.iterations", 0)
+        if isinstance(iterations, bool) or not isinstance(iterations, int) or not 0 <= iterations <= MAX_ITERATIONS:
+            raise r.fail("training.iterations", f"a whole number from 0 to {MAX_ITERATIONS:,}", iterations)
+        mode = r.choice(r.get(training, "training.mode", "batch"), "training.mode", TRAINING_MODES)
 
     return Spec(name, source, note, notation, layers, activations, slope, loss, bias, trainable, reduction, labels,
                 weights, layout, biases,
-                inputs, targets, rate, l2)
+                inputs, targets, rate, l2, iterations, mode)
 
 
 def _note(r: _Reader, note: Any) -> tuple[tuple[str, str], ...]:

@@ -101,7 +101,7 @@ def test_base_spec_is_valid(tmp_path, capsys):
     spec = tmp_path / "good.toml"
     spec.write_text(BASE, encoding="utf-8")
     assert main(["doc", str(spec), "-o", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.json", "good.md", "good.toml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.json", "good.md", "good.network.svg", "good.toml"]
 
 
 @pytest.mark.parametrize("args, message", [

@@ -1,0 +1,358 @@
+"""Training over many iterations: a lean, vectorized NumPy loop.
+
+The loop is the numeric engine's forward and backward pass, compiled once per spec into a list of
+per-layer steps with preallocated arrays, so that a small network runs at tens of microseconds per
+iteration. Its numbers are checked by `check` against code it does not share: the step engine
+(`numeric.quantities`) replays the first iterations, `numeric.loss` recomputes the loss at every
+checkpoint from the stored parameters, and central differences check the gradient at the end.
+
+Batch mode makes one update per iteration with the gradient of the spec's objective over all samples.
+Online mode makes one update per sample, in order, each with the gradient of that sample's objective
+(the spec restricted to the one sample); one iteration is one pass over the data. Either way
+losses[k] is the objective over all samples after k iterations (losses[0]: before training).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import numeric
+from .errors import SpecError, VerificationError
+from .numeric import Arrays
+from .spec import Spec
+
+REPLAYED = 10  # iterations replayed by the step engine
+TOLERANCE = 1e-9  # relative; same float64 arithmetic in a different order
+FD_TOLERANCE = 1e-6
+
+
+def checkpoints(n: int) -> tuple[int, ...]:
+    """0, 1, 2, 5, 10, 20, 50, ... up to n, and n itself."""
+    found, scale = [0], 1
+    while scale <= n:
+        found += [k for k in (scale, 2 * scale, 5 * scale) if k <= n]
+        scale *= 10
+    return tuple(sorted(set(found) | {n}))
+
+
+def tail_start(n: int) -> int:
+    """The first iteration of the last tenth of n iterations."""
+    return n - max(1, n // 10) if n else 0
+
+
+@dataclass(frozen=True)
+class History:
+    """What training produced: the loss after each iteration and the parameters at the checkpoints."""
+
+    mode: str
+    iterations: int
+    losses: tuple[float, ...]  # losses[k]: the objective after k iterations
+    snapshots: tuple[tuple[int, Arrays], ...]  # (k, parameters after k iterations) at every checkpoint
+    gradient: Arrays  # the batch gradient at the final parameters
+    outputs: tuple[tuple[float, ...], ...]  # the network's outputs for each sample at the end
+
+    @property
+    def final(self) -> Arrays:
+        return self.snapshots[-1][1]
+
+
+def _sigmoid(z: np.ndarray, out: np.ndarray, slope: float) -> None:
+    np.negative(z, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+
+
+def _leaky(z: np.ndarray, out: np.ndarray, slope: float) -> None:
+    np.maximum(z, slope * z, out=out)  # slope < 1
+
+
+# name -> f(z, out, slope), writing the activation of z into `out` (a view of the next layer's input)
+_IN_PLACE = {
+    "sigmoid": _sigmoid,
+    "tanh": lambda z, out, slope: np.tanh(z, out=out),
+    "relu": lambda z, out, slope: np.maximum(z, 0.0, out=out),
+    "leaky_relu": _leaky,
+    "linear": lambda z, out, slope: np.copyto(out, z),
+    "softmax": lambda z, out, slope: np.copyto(out, numeric._softmax(z)),
+}
+
+
+class _Loop:
+    """One spec compiled for fast repeated steps.
+
+    Every layer's parameters are one augmented matrix [b | W] (column 0 the bias, 0 and never updated
+    for a layer without one), and every layer's input carries a leading column of ones, so that a
+    layer is one matrix product. All matrices are views into one flat parameter vector, and all
+    gradients views into one flat gradient vector, so that an update is one vector operation."""
+
+    def __init__(self, spec: Spec, arrays: Arrays):
+        self.spec = spec
+        self.depth = spec.depth
+        self.slope = spec.leaky_slope
+        self.activations = [_IN_PLACE[name] for name in spec.activations]
+        self.derivatives = [None if name == "softmax" else numeric._ACTIVATIONS[name][1] for name in spec.activations]
+        self.softmax = [name == "softmax" for name in spec.activations]
+        shapes = [(spec.layers[l + 1], spec.layers[l] + 1) for l in range(self.depth)]
+        sizes = [rows * cols for rows, cols in shapes]
+        offsets = np.cumsum([0] + sizes)
+        self.flat = np.zeros(offsets[-1])
+        self.grad = np.zeros(offsets[-1])
+        self.matrices = [self.flat[a:b].reshape(shape) for a, b, shape in zip(offsets, offsets[1:], shapes)]
+        self.grads = [self.grad[a:b].reshape(shape) for a, b, shape in zip(offsets, offsets[1:], shapes)]
+        self.weights = [m[:, 1:] for m in self.matrices]  # views: W of each layer
+        for matrix, w, b in zip(self.matrices, arrays.weights, arrays.biases):
+            matrix[:, 1:] = w
+            matrix[:, 0] = b
+        # how each layer's bias learns: vector (one per neuron), shared (one per layer), or not at all
+        self.bias_kind = ["fixed" if style == "none" or not spec.trainable_biases else
+                          "shared" if style == "per_layer" else "vector" for style in spec.bias]
+        self.rate = spec.learning_rate or 0.0
+        self.terms, self.loss_grad = numeric._LOSSES[spec.loss]
+        # dE/d(in) of the output layer directly where the activation's derivative cancels
+        self.direct = (spec.activations[-1], spec.loss) in (("softmax", "cross_entropy"), ("sigmoid", "bce"))
+        x = np.array(spec.inputs, dtype=np.float64)
+        self.x = np.hstack([np.ones((len(x), 1)), x])
+        self.t = np.array(spec.targets, dtype=np.float64)
+        self.fixed = [g[:, 0] for g, kind in zip(self.grads, self.bias_kind) if kind == "fixed"]
+        self.shared = [g[:, 0] for g, kind in zip(self.grads, self.bias_kind) if kind == "shared"]
+        self.transposed = [m.T for m in self.matrices]
+        self._buffers: dict[int, tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = {}
+
+    def buffers(self, m: int) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """Per batch size: each layer's net input, its output with a leading ones column, and that
+        output's view without the ones."""
+        if m not in self._buffers:
+            nets = [np.empty((m, n)) for n in self.spec.layers[1:]]
+            outs = [np.ones((m, n + 1)) for n in self.spec.layers[1:]]
+            self._buffers[m] = (nets, outs, [o[:, 1:] for o in outs])
+        return self._buffers[m]
+
+    def forward(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Net inputs and augmented outputs of every layer (outs[0] = x with its ones column)."""
+        nets, outs, views = self.buffers(len(x))
+        a, slope = x, self.slope
+        for z, out, view, matrix, f in zip(nets, outs, views, self.transposed, self.activations):
+            np.matmul(a, matrix, out=z)
+            f(z, view, slope)
+            a = out
+        return nets, [x, *outs]
+
+    def objective(self, outs: list[np.ndarray], t: np.ndarray) -> float:
+        data = float(np.add.reduce(self.terms(outs[-1][:, 1:], t), axis=None))
+        if self.spec.reduction == "mean":
+            data /= len(t)
+        if self.spec.l2:
+            data += self.spec.l2 / (2 * len(t)) * sum(float(np.sum(w * w)) for w in self.weights)
+        return data
+
+    def gradients(self, nets: list[np.ndarray], outs: list[np.ndarray], t: np.ndarray) -> np.ndarray:
+        """dJ/d(parameters) over the samples in `t`, as the flat gradient vector (its views: self.grads)."""
+        spec, m = self.spec, len(t)
+        last = self.depth - 1
+        y = outs[-1][:, 1:]
+        delta = y - t if self.direct else self._through(last, self.loss_grad(y, t), nets, outs)
+        for l in range(last, -1, -1):
+            np.matmul(delta.T, outs[l], out=self.grads[l])
+            if l:
+                delta = self._through(l - 1, delta @ self.weights[l], nets, outs)
+        for column in self.fixed:
+            column[:] = 0.0
+        for column in self.shared:
+            column[:] = column.sum()
+        if spec.reduction == "mean" and m > 1:
+            self.grad *= 1.0 / m
+        if spec.l2:
+            for g, w in zip(self.grads, self.weights):
+                g[:, 1:] += spec.l2 / m * w
+        return self.grad
+
+    def _through(self, l: int, g: np.ndarray, nets: list[np.ndarray], outs: list[np.ndarray]) -> np.ndarray:
+        """dE/d(in) of layer l + 1 from dE/d(out): through the activation's derivative (softmax: its Jacobian)."""
+        a = outs[l + 1][:, 1:]
+        if self.softmax[l]:
+            return a * (g - np.sum(g * a, axis=1, keepdims=True))
+        return g * self.derivatives[l](nets[l], a, self.slope)
+
+    def update(self, grad: np.ndarray) -> None:
+        grad *= self.rate
+        self.flat -= grad
+
+    def arrays(self, matrices: list[np.ndarray] | None = None) -> Arrays:
+        """The parameters (or a gradient's views) as the numeric engine's Arrays."""
+        matrices = self.matrices if matrices is None else matrices
+        return Arrays(tuple(m[:, 1:].copy() for m in matrices), tuple(m[:, 0].copy() for m in matrices))
+
+
+def run(spec: Spec, progress: Callable[[int], None] | None = None) -> History:
+    """Train for spec.iterations; `progress(k)` is told how many iterations are done, now and then."""
+    loop = _Loop(spec, Arrays.from_spec(spec))
+    n = spec.iterations
+    marks = set(checkpoints(n)) | {tail_start(n)}
+    x, t = loop.x, loop.t
+    losses = np.empty(n + 1)
+    snapshots = []
+    report_every = max(1, n // 200)
+    nets, outs = loop.forward(x)
+    with np.errstate(all="ignore"):
+        for k in range(n + 1):
+            losses[k] = loop.objective(outs, t)
+            if k in marks:
+                snapshots.append((k, loop.arrays()))
+                if not math.isfinite(losses[k]):
+                    raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the "
+                                    "loss to stay finite", f"a loss of {losses[k]} after {k} iterations")
+            if k == n:
+                break
+            if spec.mode == "batch":
+                loop.update(loop.gradients(nets, outs, t))
+            else:
+                for s in range(len(x)):
+                    loop.update(loop.gradients(*loop.forward(x[s:s + 1]), t[s:s + 1]))
+            nets, outs = loop.forward(x)
+            if progress and (k + 1) % report_every == 0:
+                progress(k + 1)
+        if not np.all(np.isfinite(losses)):
+            first = int(np.argmin(np.isfinite(losses)))
+            raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the loss to "
+                            "stay finite", f"a loss of {losses[first]} after {first} iterations")
+        loop.gradients(nets, outs, t)
+    return History(spec.mode, n, tuple(float(v) for v in losses), tuple(snapshots), loop.arrays(loop.grads),
+                   tuple(tuple(float(v) for v in row) for row in outs[-1][:, 1:]))
+
+
+def with_arrays(spec: Spec, arrays: Arrays) -> Spec:
+    """The spec with its parameters replaced by `arrays` (each bias style keeps its own shape)."""
+    biases = tuple(() if style == "none" else (float(b[0]),) if style == "per_layer" else tuple(map(float, b))
+                   for style, b in zip(spec.bias, arrays.biases))
+    weights = tuple(tuple(tuple(map(float, row)) for row in w) for w in arrays.weights)
+    return dataclasses.replace(spec, weights=weights, biases=biases)
+
+
+def _step(spec: Spec) -> Spec:
+    """One update by the step engine (`numeric.quantities`), in the spec's mode."""
+    batches = [spec] if spec.mode == "batch" else [
+        dataclasses.replace(spec, inputs=spec.inputs[s:s + 1], targets=spec.targets[s:s + 1])
+        for s in range(spec.samples)]
+    for batch in batches:
+        values = numeric.quantities(dataclasses.replace(spec, inputs=batch.inputs, targets=batch.targets))
+        params = {p.name: values.get(f"updated:{p.name}", p.value) for p in spec.parameters()}
+        spec = _assign(spec, params)
+    return spec
+
+
+def _assign(spec: Spec, params: dict[str, float]) -> Spec:
+    arrays = Arrays.from_spec(spec)
+    weights = [w.copy() for w in arrays.weights]
+    biases = [b.copy() for b in arrays.biases]
+    for p in spec.parameters():
+        if p.kind == "weight":
+            weights[p.layer - 1][p.dest, p.src] = params[p.name]
+        elif p.dest is None:
+            biases[p.layer - 1][:] = params[p.name]
+        else:
+            biases[p.layer - 1][p.dest] = params[p.name]
+    return with_arrays(spec, Arrays(tuple(weights), tuple(biases)))
+
+
+def _close(a: float, b: float, tolerance: float, floor: float = 1e-12) -> bool:
+    return abs(a - b) <= tolerance * max(abs(a), abs(b)) + floor
+
+
+def check(spec: Spec, history: History) -> dict[str, float]:
+    """Cross-check a training history against independent code, and return the independent values of
+    what a document shows of it: train:loss:<k> at every snapshot, train:out:<s>:<label> at the end,
+    and train:param:<name> (the loop's, whose loss and gradient were checked)."""
+    compared = 0
+    replay = spec
+    snapshots = dict(history.snapshots)
+    for k in range(1, min(history.iterations, REPLAYED) + 1):
+        replay = _step(replay)
+        expected = numeric.loss(replay, Arrays.from_spec(replay))
+        compared += _compare(f"training loss after {k} iterations", history.losses[k], expected, TOLERANCE)
+        if k in snapshots:
+            for name, a, b in _pairs(Arrays.from_spec(replay), snapshots[k]):
+                compared += _compare(f"{name} after {k} iterations", a, b, TOLERANCE)
+    values = {}
+    for k, arrays in history.snapshots:
+        values[f"train:loss:{k}"] = numeric.loss(spec, arrays)
+        compared += _compare(f"training loss after {k} iterations", history.losses[k],
+                             values[f"train:loss:{k}"], TOLERANCE)
+    final = with_arrays(spec, history.final)
+    _, outs = numeric.forward(final, history.final, np.array(spec.inputs, dtype=np.float64))
+    for s, (got_row, row) in enumerate(zip(history.outputs, outs[-1])):
+        for label, got, expected in zip(spec.labels[-1], got_row, row):
+            values[f"train:out:{s}:{label}"] = float(expected)
+            compared += _compare("a final output", got, expected, TOLERANCE)
+    if spec.learning_rate is not None and not numeric.near_kink(final):
+        compared += _check_gradient(final, history.gradient)
+    for p in final.parameters():
+        values[f"train:param:{p.name}"] = p.value
+    n = history.iterations
+    first, last, tail = (values[f"train:loss:{k}"] for k in (0, n, tail_start(n)))
+    values["train:drop"] = percent_drop(first, last)
+    values["train:tail"] = percent_drop(tail, last)
+    score = accuracy(spec, outs[-1])
+    if score is not None:
+        values["train:accuracy"] = score
+    return values
+
+
+def percent_drop(before: float, after: float) -> float:
+    """By how many percent `after` is below `before` (negative: above)."""
+    return 100.0 * (before - after) / before if before else 0.0
+
+
+def accuracy(spec: Spec, outputs) -> float | None:
+    """Percent of samples classified right, for the classification losses: every sigmoid output on its
+    target's side of 0.5 (bce), or the largest output where the target is largest (cross_entropy)."""
+    y, t = np.asarray(outputs, dtype=np.float64), np.array(spec.targets, dtype=np.float64)
+    if spec.loss == "bce":
+        right = np.all((y >= 0.5) == (t >= 0.5), axis=1)
+    elif spec.loss == "cross_entropy":
+        right = np.argmax(y, axis=1) == np.argmax(t, axis=1)
+    else:
+        return None
+    return 100.0 * float(np.mean(right))
+
+
+def _pairs(a: Arrays, b: Arrays):
+    for l, (wa, wb) in enumerate(zip(a.weights, b.weights)):
+        for i, (u, v) in enumerate(zip(wa.ravel(), wb.ravel())):
+            yield f"weight {i} of layer {l + 1}", float(u), float(v)
+    for l, (ba, bb) in enumerate(zip(a.biases, b.biases)):
+        for i, (u, v) in enumerate(zip(ba, bb)):
+            yield f"bias {i} of layer {l + 1}", float(u), float(v)
+
+
+def _check_gradient(spec: Spec, gradient: Arrays) -> int:
+    """The loop's gradient at the final parameters against central differences (any of the FD steps)."""
+    by_name = {}
+    for p in spec.parameters():
+        if not p.trainable:
+            continue
+        if p.kind == "weight":
+            by_name[p.name] = float(gradient.weights[p.layer - 1][p.dest, p.src])
+        else:
+            by_name[p.name] = float(gradient.biases[p.layer - 1][0 if p.dest is None else p.dest])
+    pending = set(by_name)
+    for step in numeric.FD_STEPS:
+        estimates = numeric.finite_differences(spec, step, pending)
+        pending = {name for name in pending
+                   if not _close(by_name[name], estimates[f"grad:{name}"], FD_TOLERANCE, floor=1e-8)}
+        if not pending:
+            return len(by_name)
+    name = sorted(pending)[0]
+    raise VerificationError(f"internal error: the training loop's final gradient of {name} is {by_name[name]!r}, "
+                            f"but finite differences disagree")
+
+
+def _compare(what: str, got: float, expected: float, tolerance: float) -> int:
+    if not _close(got, expected, tolerance):
+        raise VerificationError(f"internal error: {what}: the training loop has {got!r}, "
+                                f"an independent computation {expected!r}")
+    return 1
