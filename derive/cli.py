@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
+
+import tqdm
 
 from . import derive, render, write
 from .errors import DeriveError, UsageError
 from .fmt import DEFAULT_DIGITS
 from .latex import NOTATIONS
-from .spec import load_preset, preset_names
+from .spec import load, load_preset, preset_names
 
 GALLERY_LANGS = ("en", "zh")
 
@@ -45,6 +48,7 @@ def parser() -> argparse.ArgumentParser:
     doc.add_argument("--precision", type=_digits, default=DEFAULT_DIGITS,
                      help=f"significant digits shown (default: {DEFAULT_DIGITS})")
     doc.add_argument("--notation", help=f"symbol names: {', '.join(NOTATIONS)} (default: the spec's, else in-out)")
+    doc.add_argument("-q", "--quiet", action="store_true", help="no progress bar while training")
 
     commands.add_parser("presets", help="list the built-in examples")
 
@@ -65,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
             langs = _choices(args.lang, render.LANGUAGES, "--lang")
             if args.notation is not None and args.notation not in NOTATIONS:
                 raise UsageError(f"--notation: expected one of {', '.join(NOTATIONS)}, got {args.notation!r}")
-            derivation = derive(args.spec, notation=args.notation, digits=args.precision)
+            spec = load(args.spec)
+            with _progress(spec.iterations, args.quiet) as progress:
+                derivation = derive(spec, notation=args.notation, digits=args.precision, progress=progress)
             for path in write(derivation, args.output, formats, langs):
                 print(path)
         elif args.command == "gallery":
@@ -75,6 +81,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"derive: error: {exc}", file=sys.stderr)
         return exc.exit_code
     return 0
+
+
+@contextlib.contextmanager
+def _progress(total: int, quiet: bool):
+    """A progress bar on stderr for training: shown once it has run for half a second, and never when
+    stderr is not a terminal or with --quiet."""
+    if quiet or not total or not sys.stderr.isatty():
+        yield None
+        return
+    with tqdm.tqdm(total=total, desc="training", unit="it", file=sys.stderr, delay=0.5, leave=False,
+                   dynamic_ncols=True) as bar:
+        yield lambda done: bar.update(done - bar.n)
 
 
 def regenerate_gallery(folder: Path) -> list[Path]:

@@ -98,6 +98,16 @@ def json_view(d: ir.Derivation) -> dict[str, Any]:
                  "updated": {row.name: row.updated.value for row in d.summary}}
     if several:
         view["loss"]["per_sample"] = per_sample
+    if d.training:
+        outputs_after: dict[int, list[float]] = {}
+        for o in d.training.outputs:
+            outputs_after.setdefault(o.sample, []).append(o.output.value)
+        view["training"] = {
+            "iterations": d.training.iterations, "mode": d.training.mode, "loss": list(d.training.losses),
+            "parameters": {p.name: p.final.value for p in d.training.parameters},
+            "outputs": [outputs_after[s] for s in sorted(outputs_after)]}
+        if d.training.accuracy:
+            view["training"]["accuracy"] = d.training.accuracy.value
     if d.regularization:
         lam, penalty, objective = d.regularization
         view["loss"] |= {"l2": lam.value, "regularization": penalty.value.value, "objective": objective.value.value}

@@ -28,6 +28,7 @@ from .spec import Spec
 REPLAYED = 10  # iterations replayed by the step engine
 TOLERANCE = 1e-9  # relative; same float64 arithmetic in a different order
 FD_TOLERANCE = 1e-6
+LOSS_FLOOR = 1e-12  # times the initial loss: how closely float64 knows a loss near 0 (see verify.floor)
 
 
 def checkpoints(n: int) -> tuple[int, ...]:
@@ -273,7 +274,8 @@ def check(spec: Spec, history: History) -> dict[str, float]:
     for k in range(1, min(history.iterations, REPLAYED) + 1):
         replay = _step(replay)
         expected = numeric.loss(replay, Arrays.from_spec(replay))
-        compared += _compare(f"training loss after {k} iterations", history.losses[k], expected, TOLERANCE)
+        compared += _compare(f"training loss after {k} iterations", history.losses[k], expected, TOLERANCE,
+                             LOSS_FLOOR * history.losses[0])
         if k in snapshots:
             for name, a, b in _pairs(Arrays.from_spec(replay), snapshots[k]):
                 compared += _compare(f"{name} after {k} iterations", a, b, TOLERANCE)
@@ -281,7 +283,7 @@ def check(spec: Spec, history: History) -> dict[str, float]:
     for k, arrays in history.snapshots:
         values[f"train:loss:{k}"] = numeric.loss(spec, arrays)
         compared += _compare(f"training loss after {k} iterations", history.losses[k],
-                             values[f"train:loss:{k}"], TOLERANCE)
+                             values[f"train:loss:{k}"], TOLERANCE, LOSS_FLOOR * history.losses[0])
     final = with_arrays(spec, history.final)
     _, outs = numeric.forward(final, history.final, np.array(spec.inputs, dtype=np.float64))
     for s, (got_row, row) in enumerate(zip(history.outputs, outs[-1])):
@@ -351,8 +353,8 @@ def _check_gradient(spec: Spec, gradient: Arrays) -> int:
                             f"but finite differences disagree")
 
 
-def _compare(what: str, got: float, expected: float, tolerance: float) -> int:
-    if not _close(got, expected, tolerance):
+def _compare(what: str, got: float, expected: float, tolerance: float, floor: float = 1e-12) -> int:
+    if not _close(got, expected, tolerance, floor):
         raise VerificationError(f"internal error: {what}: the training loop has {got!r}, "
                                 f"an independent computation {expected!r}")
     return 1

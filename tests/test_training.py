@@ -1,0 +1,166 @@
+"""Training over many iterations, against a NumPy loop written here; figures valid and deterministic."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+import derive
+from derive import train
+from derive.cli import main
+from derive.errors import SpecError
+
+
+def _spec(**training) -> dict:
+    return {
+        "name": "trained",
+        "network": {"layers": [2, 3, 2], "activation": ["tanh", "sigmoid"], "loss": "half_sse",
+                    "reduction": training.pop("reduction", "sum")},
+        "params": {"weights": [[[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]], [[0.7, -0.8, 0.9], [0.2, 0.1, -0.3]]],
+                   "biases": [[0.05, -0.05, 0.1], [0.2, -0.1]]},
+        "data": {"inputs": [[0.1, 0.2], [0.9, -0.4], [-0.3, 0.5]],
+                 "targets": [[0.01, 0.99], [0.99, 0.01], [0.5, 0.5]]},
+        "training": {"learning_rate": 0.5} | training,
+    }
+
+
+def _reference_training(raw: dict) -> tuple[list[float], list[np.ndarray]]:
+    """Plain gradient descent on the tanh-sigmoid network of `_spec`, written out by hand."""
+    w1, w2 = (np.array(w, dtype=float) for w in raw["params"]["weights"])
+    b1, b2 = (np.array(b, dtype=float) for b in raw["params"]["biases"])
+    x, t = np.array(raw["data"]["inputs"]), np.array(raw["data"]["targets"])
+    rate, l2 = raw["training"]["learning_rate"], raw["training"].get("l2", 0.0)
+    mean = raw["network"]["reduction"] == "mean"
+    m = len(x)
+
+    def run(xs, ts, w1, b1, w2, b2):
+        h = np.tanh(xs @ w1.T + b1)
+        y = 1 / (1 + np.exp(-(h @ w2.T + b2)))
+        return h, y
+
+    def objective(w1, b1, w2, b2):
+        _, y = run(x, t, w1, b1, w2, b2)
+        e = 0.5 * np.sum((t - y) ** 2) / (m if mean else 1)
+        return e + l2 / (2 * m) * (np.sum(w1 ** 2) + np.sum(w2 ** 2))
+
+    def step(xs, ts, w1, b1, w2, b2):
+        n = len(xs)
+        h, y = run(xs, ts, w1, b1, w2, b2)
+        d2 = (y - ts) * y * (1 - y)
+        d1 = (d2 @ w2) * (1 - h ** 2)
+        scale = 1 / n if mean else 1
+        g_w2, g_b2 = scale * d2.T @ h + l2 / n * w2, scale * d2.sum(0)
+        g_w1, g_b1 = scale * d1.T @ xs + l2 / n * w1, scale * d1.sum(0)
+        return w1 - rate * g_w1, b1 - rate * g_b1, w2 - rate * g_w2, b2 - rate * g_b2
+
+    params = (w1, b1, w2, b2)
+    losses = [objective(*params)]
+    for _ in range(raw["training"]["iterations"]):
+        if raw["training"].get("mode", "batch") == "batch":
+            params = step(x, t, *params)
+        else:
+            for s in range(m):
+                params = step(x[s:s + 1], t[s:s + 1], *params)
+        losses.append(objective(*params))
+    return losses, list(params)
+
+
+@pytest.mark.parametrize("training", [
+    {"iterations": 300},
+    {"iterations": 40, "mode": "online"},
+    {"iterations": 120, "l2": 0.1, "reduction": "mean"},
+    {"iterations": 25, "mode": "online", "l2": 0.05, "reduction": "mean"},
+])
+def test_loss_history_matches_an_independent_loop(training):
+    raw = _spec(**training)
+    expected_losses, (w1, b1, w2, b2) = _reference_training(raw)
+    d = derive.derive(raw)
+    assert d.training is not None and d.training.iterations == raw["training"]["iterations"]
+    np.testing.assert_allclose(d.training.losses, expected_losses, rtol=1e-10, atol=1e-14)
+    final = {p.name: p.final.value for p in d.training.parameters}
+    got = np.array([final[f"w{i}"] for i in range(1, 13)] + [final[f"b{i}"] for i in range(1, 6)])
+    np.testing.assert_allclose(got, np.concatenate([w1.ravel(), w2.ravel(), b1, b2]), rtol=1e-10, atol=1e-13)
+    for c in d.training.checkpoints:
+        assert c.loss.value == pytest.approx(expected_losses[c.iteration], rel=1e-10, abs=1e-14)
+
+
+@pytest.mark.parametrize("preset", ["two-two-two", "mazur", "chain", "bias-node", "softmax-3443"])
+def test_small_learning_rate_never_raises_the_loss(preset):
+    spec = derive.load(preset)
+    import dataclasses
+    spec = dataclasses.replace(spec, learning_rate=0.05, iterations=200)
+    losses = np.array(train.run(spec).losses)
+    assert np.all(np.diff(losses) <= 1e-15 * losses[0]), "the loss rose"
+    assert losses[-1] < losses[0]
+
+
+def test_checkpoints_are_log_spaced():
+    assert train.checkpoints(0) == (0,)
+    assert train.checkpoints(1) == (0, 1)
+    assert train.checkpoints(1000) == (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+    assert train.checkpoints(7) == (0, 1, 2, 5, 7)
+
+
+def test_json_training_section(tmp_path):
+    raw = _spec(iterations=30)
+    expected_losses, _ = _reference_training(raw)
+    derive.write(derive.derive(raw), tmp_path, ("json",))
+    view = json.loads((tmp_path / "trained.json").read_text(encoding="utf-8"))["training"]
+    assert view["iterations"] == 30 and view["mode"] == "batch"
+    np.testing.assert_allclose(view["loss"], expected_losses, rtol=1e-10)
+    assert len(view["outputs"]) == 3 and all(len(row) == 2 for row in view["outputs"])
+    assert set(view["parameters"]) == {f"w{i}" for i in range(1, 13)} | {f"b{i}" for i in range(1, 6)}
+
+
+def test_document_has_training_section_and_figures(tmp_path):
+    raw = _spec(iterations=50)
+    written = derive.write(derive.derive(raw), tmp_path, ("md",), ("en", "zh"))
+    names = sorted(p.name for p in written)
+    assert names == ["trained.loss.svg", "trained.md", "trained.network.svg", "trained.zh.md"]
+    english = (tmp_path / "trained.md").read_text(encoding="utf-8")
+    chinese = (tmp_path / "trained.zh.md").read_text(encoding="utf-8")
+    assert "Training: 50 iterations" in english and "](trained.loss.svg)" in english
+    assert "训练：50 次迭代" in chinese and "](trained.network.svg)" in chinese
+    for name in ("trained.loss.svg", "trained.network.svg"):
+        root = ET.fromstring((tmp_path / name).read_bytes())
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_images_are_byte_identical_across_runs(tmp_path):
+    raw = _spec(iterations=20)
+    first = derive.write(derive.derive(raw), tmp_path / "a")
+    second = derive.write(derive.derive(raw), tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in second]
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_divergence_is_a_spec_error():
+    raw = _spec(iterations=200)
+    raw["network"]["activation"] = "linear"
+    raw["training"]["learning_rate"] = 50.0
+    with pytest.raises(SpecError, match="training.learning_rate"):
+        derive.derive(raw)
+
+
+def test_progress_is_silent_without_a_terminal(tmp_path, capsys):
+    spec = tmp_path / "s.toml"
+    spec.write_text(TOML, encoding="utf-8")
+    assert main(["doc", str(spec), "-o", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().err == ""
+
+
+TOML = """
+[network]
+layers = [2, 2, 1]
+[params]
+weights = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]]
+biases = [[0.1, 0.1], [0.1]]
+[data]
+inputs = [[0.0, 1.0], [1.0, 0.0]]
+targets = [[1.0], [0.0]]
+[training]
+learning_rate = 0.5
+iterations = 20000
+"""
