@@ -22,6 +22,7 @@ from .errors import DeriveError, SpecError, UsageError, VerificationError
 from .fmt import DEFAULT_DIGITS
 from .ir import Derivation
 from .spec import Spec, load
+from .size import refuse_oversize
 from .verify import reference, verify
 
 __all__ = ["derive", "load", "build", "verify", "document", "write", "Derivation", "Spec",
@@ -36,16 +37,25 @@ def derive(source: str | Path | dict | Spec, *, notation: str | None = None, dig
     `notation` overrides the spec's own (default in-out); `progress(k)` hears of training's iterations."""
     spec = source if isinstance(source, Spec) else load(source)
     numbers = reference(spec)  # first: a spec that overflows float64 is refused before any symbolic work
-    derivation = build(spec, notation=notation or spec.notation, digits=digits)
-    final = None
+    refuse_oversize(spec)
+    derivation = build(spec, notation=notation or spec.notation, digits=digits, numbers=numbers)
+    trained: dict[str, tuple[Spec, object]] = {}  # figure key -> (spec, trained parameters)
     if spec.iterations and spec.learning_rate is not None:
         history = _train.run(spec, progress)
         numbers = numbers | _train.check(spec, history)
-        final = history.final
-        derivation = dataclasses.replace(derivation, training=_history.build(spec, history, derivation.parameters,
-                                                                              digits))
+        trained["final"] = (spec, history.final)
+        compared = []
+        for variant in spec.compare_hidden:
+            other = _train.run(variant)
+            width = variant.layers[1]
+            numbers |= {f"train:hidden:{width}:{key[len('train:'):]}": value
+                        for key, value in _train.check(variant, other).items()}
+            trained[f"hidden:{width}"] = (variant, other.final)
+            compared.append(_history.compared(variant, other, digits))
+        training = _history.build(spec, history, derivation.parameters, digits, tuple(compared))
+        derivation = dataclasses.replace(derivation, training=training)
     verify(spec, derivation, numbers)
-    figures = tuple(dataclasses.replace(f, data=_figures.draw(spec, derivation, f, final))
+    figures = tuple(dataclasses.replace(f, data=_figures.draw(spec, derivation, f, trained))
                     for f in _figures.plan(spec, derivation))
     return dataclasses.replace(derivation, figures=figures)
 

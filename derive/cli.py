@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from . import derive, render, write
 from .errors import DeriveError, UsageError
 from .fmt import DEFAULT_DIGITS
 from .latex import NOTATIONS
-from .spec import load, load_preset, preset_names
+from .spec import focused, load, load_preset, preset_names
 
 GALLERY_LANGS = ("en", "zh")
 
@@ -48,6 +49,8 @@ def parser() -> argparse.ArgumentParser:
     doc.add_argument("--precision", type=_digits, default=DEFAULT_DIGITS,
                      help=f"significant digits shown (default: {DEFAULT_DIGITS})")
     doc.add_argument("--notation", help=f"symbol names: {', '.join(NOTATIONS)} (default: the spec's, else in-out)")
+    doc.add_argument("--focus", help="write out only these parameters' chains, e.g. w5,b3 or layer2 (the summary "
+                     "lists all); needed for networks too big to write out in full")
     doc.add_argument("-q", "--quiet", action="store_true", help="no progress bar while training")
 
     commands.add_parser("presets", help="list the built-in examples")
@@ -70,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.notation is not None and args.notation not in NOTATIONS:
                 raise UsageError(f"--notation: expected one of {', '.join(NOTATIONS)}, got {args.notation!r}")
             spec = load(args.spec)
+            if args.focus is not None:
+                spec = dataclasses.replace(spec, focus=focused(spec, args.focus.split(","), spec.source, "--focus"))
             with _progress(spec.iterations, args.quiet) as progress:
                 derivation = derive(spec, notation=args.notation, digits=args.precision, progress=progress)
             for path in write(derivation, args.output, formats, langs):

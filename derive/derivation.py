@@ -2,9 +2,13 @@
 
 Forward values come from evaluating each neuron's local expression; every chain-rule factor is the
 SymPy derivative of one local expression, evaluated at those values; the chain rule multiplies and
-sums them along the paths. The numeric engine never feeds this module: `verify` compares the two.
+sums them along the paths. The numeric engine does not feed this module (`verify` compares the two),
+with one exception: with spec.focus, the summary's gradients of the parameters not written out are the
+numeric engine's, and finite differences check them.
 """
 from __future__ import annotations
+
+import math
 
 import sympy as sp
 
@@ -85,9 +89,15 @@ def _dedupe(rhs: list[str], value: Value | None) -> list[str]:
     return kept
 
 
-def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_DIGITS) -> Derivation:
-    """The complete worked solution of one training step of `spec`."""
+def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_DIGITS,
+          numbers: dict[str, float] | None = None) -> Derivation:
+    """The complete worked solution of one training step of `spec`.
+
+    With spec.focus, only the focused parameters' chains, sums and updates are written out, the matrix
+    form is left out, and the other parameters' gradients in the summary come from `numbers` (the
+    numeric engine's, checked against finite differences by `verify`)."""
     model = Model(spec)
+    focus = set(spec.focus) if spec.focus else {p.name for p in model.params}
     notation = notation or spec.notation
     table = latex.NOTATIONS[notation]
     several = spec.samples > 1
@@ -98,7 +108,8 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     rate_value = book.assign(rate, "lr", spec.learning_rate) if training else None
     rows = tuple(_param_row(model, book, p) for p in model.params)
 
-    samples = tuple(_Sampler(model, _Book(model.names(table, s if several else None), digits, book), s, table).run(training)
+    samples = tuple(_Sampler(model, _Book(model.names(table, s if several else None), digits, book), s, table,
+                             focus).run(training, with_matrix=not spec.focus)
                     for s in range(spec.samples))
 
     penalty = _Penalty(model, book, samples) if spec.l2 else None
@@ -108,6 +119,10 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     reductions = []
     trainable = [p for p in model.params if p.trainable and training]
     for p in trainable:
+        if p.name not in focus:
+            total = numbers[f"grad:{p.name}"] if numbers else math.nan
+            gradients[p.name] = book.value(f"grad:{p.name}", total)
+            continue
         gradient_symbol = gradient_symbols[p.name] = sp.Symbol(f"grad:{p.name}")
         objective = penalty.objective if penalty else model.loss_total
         book.names[gradient_symbol] = book.tex(partial(objective, model.param_symbol[p.name]))
@@ -126,6 +141,11 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     updates, summary = [], []
     for p, row in zip(model.params, rows):
         if p not in trainable:
+            continue
+        if p.name not in focus:
+            updated = p.value - spec.learning_rate * gradients[p.name].value
+            summary.append(SummaryRow(p.name, row.tex, row.value, gradients[p.name],
+                                      book.value(f"updated:{p.name}", updated)))
             continue
         symbol = model.param_symbol[p.name]
         new = sp.Symbol(f"new:{p.name}")
@@ -150,7 +170,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         equations=_equations(model, table) if training else (),
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
         reductions=tuple(reductions), updates=tuple(updates),
-        summary=tuple(summary), total_loss=book.value("E", total_loss),
+        summary=tuple(summary), total_loss=book.value("E", total_loss), focus=spec.focus,
         loss_terms=tuple(book.value(f"E:{n.label}", sum(s.loss_terms[j].value.value for s in samples)
                                     / (len(samples) if spec.reduction == "mean" else 1))
                          for j, n in enumerate(model.outputs)))
@@ -267,8 +287,8 @@ class _Penalty:
 class _Sampler:
     """Forward pass, error and backward pass of one sample, evaluated symbolically."""
 
-    def __init__(self, model: Model, book: _Book, index: int, table: latex.Notation):
-        self.model, self.book, self.s, self.table = model, book, index, table
+    def __init__(self, model: Model, book: _Book, index: int, table: latex.Notation, focus: set[str]):
+        self.model, self.book, self.s, self.table, self.focus = model, book, index, table, focus
         self.deltas: dict[str, tuple[sp.Symbol, Value]] = {}
         self.known: dict[str, tuple[Eq, ...]] = {}  # label -> the factors of delta derived in its section
         self.givens: dict[str, Eq] = {}  # label -> in_n = its net input, printed once
@@ -276,7 +296,7 @@ class _Sampler:
     def key(self, name: str) -> str:
         return f"{self.s}:{name}"
 
-    def run(self, training: bool = True) -> Sample:
+    def run(self, training: bool = True, with_matrix: bool = True) -> Sample:
         model, book, spec = self.model, self.book, self.model.spec
         inputs = tuple(Eq(book.names[x], (), book.assign(x, self.key(f"x:{label}"), value))
                        for x, label, value in zip(model.inputs, spec.labels[0], spec.inputs[self.s]))
@@ -293,7 +313,7 @@ class _Sampler:
         backward, matrix = (), ()
         if training:
             backward = tuple(self.backward_layer(layer) for layer in reversed(model.layers))
-            matrix = tuple(self.matrix_step(l) for l in range(len(model.layers), 0, -1))
+            matrix = tuple(self.matrix_step(l) for l in range(len(model.layers), 0, -1)) if with_matrix else ()
         return Sample(self.s, inputs, targets, units, forward, loss_terms, loss_total, backward, matrix)
 
     def matrix_step(self, l: int) -> MatrixStep:
@@ -348,7 +368,8 @@ class _Sampler:
         output_layer = layer[0].layer == len(self.model.layers)
         d_outs = {n.label: self.d_out_output(n) if output_layer else self.d_out_hidden(n) for n in layer}
         neurons = tuple(self.backward_neuron(n, layer, d_outs) for n in layer)
-        shared = tuple(self.chain(p, layer) for p in layer[0].params if p.dest is None and p.kind == "bias" and p.trainable)
+        shared = tuple(self.chain(p, layer) for p in layer[0].params
+                       if p.dest is None and p.kind == "bias" and p.trainable and p.name in self.focus)
         return LayerBackward(layer[0].layer, neurons, shared)
 
     def backward_neuron(self, n: Neuron, layer: tuple[Neuron, ...], d_outs: dict[str, Factor]) -> NeuronBackward:
@@ -377,7 +398,8 @@ class _Sampler:
         else:
             known = (Eq(book.tex(partial(model.loss_total, n.net)), (), delta_value),)
         self.known[n.label] = known
-        chains = tuple(self.chain(p, (n,)) for p in n.params if p.trainable and (p.dest is not None or p.kind == "weight"))
+        chains = tuple(self.chain(p, (n,)) for p in n.params
+                       if p.trainable and (p.dest is not None or p.kind == "weight") and p.name in self.focus)
         return NeuronBackward(n.label, latex.label(n.label), n.layer == len(model.layers), d_outs[n.label], d_net,
                               jacobian, delta, self.simplified(n, delta_value), chains)
 

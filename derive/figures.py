@@ -39,6 +39,8 @@ def plan(spec: Spec, d: Derivation) -> tuple[Figure, ...]:
         kinds.append(("loss", "svg"))
         if classifier_2d(spec):
             kinds.append(("boundary", "png"))
+        if d.training.compared:
+            kinds.append(("hidden", "png"))
     return tuple(Figure(kind, f"{spec.name}.{kind}.{ext}") for kind, ext in kinds)
 
 
@@ -47,8 +49,8 @@ def classifier_2d(spec: Spec) -> bool:
     return spec.layers[0] == 2 and spec.loss in ("bce", "cross_entropy") and spec.layers[-1] <= 2
 
 
-def draw(spec: Spec, d: Derivation, figure: Figure, final: numeric.Arrays | None = None) -> bytes:
-    """The image of `figure` (`final`: the trained parameters, for the decision boundary)."""
+def draw(spec: Spec, d: Derivation, figure: Figure, trained: dict) -> bytes:
+    """The image of `figure`; `trained` holds (spec, trained parameters) by "final" and "hidden:<k>"."""
     with matplotlib.rc_context(_STYLE):
         if figure.kind == "network":
             fig = _network(spec, d)
@@ -56,7 +58,9 @@ def draw(spec: Spec, d: Derivation, figure: Figure, final: numeric.Arrays | None
             fig = _loss(d)
         elif figure.kind == "boundary":
             fig, ax = plt.subplots(figsize=(4.2, 4.2))
-            _boundary(ax, spec, final)
+            _boundary(ax, *trained["final"])
+        elif figure.kind == "hidden":
+            fig = _hidden(d, trained)
         else:
             raise ValueError(figure.kind)
         return _save(fig, figure.file.rsplit(".", 1)[-1])
@@ -144,6 +148,23 @@ def _loss(d: Derivation):
     ax.set_xlabel("k")
     ax.set_ylabel("E")
     ax.grid(True, which="both", linewidth=0.3, alpha=0.6)
+    return fig
+
+
+def _hidden(d: Derivation, trained: dict):
+    runs = d.training.compared
+    columns = len(runs) if len(runs) <= 3 else -(-len(runs) // 2)  # at most two rows
+    rows = -(-len(runs) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.75 * rows), squeeze=False)
+    for ax in axes.ravel()[len(runs):]:
+        ax.set_axis_off()
+    for ax, run in zip(axes.ravel(), runs):
+        _boundary(ax, *trained[f"hidden:{run.hidden}"])
+        ax.set_title("-".join(map(str, run.layers)))
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.tick_params(labelsize=7)
+    fig.tight_layout()
     return fig
 
 

@@ -7,13 +7,14 @@ otherwise, and rose when it ended above where it began.
 from __future__ import annotations
 
 from . import fmt, latex, train
-from .ir import Checkpoint, ParamRow, TrainedOutput, TrainedParam, Training, Value
+from .ir import Checkpoint, Compared, ParamRow, TrainedOutput, TrainedParam, Training, Value
 from .spec import Spec
 
 LEVEL = 1.0  # percent
 
 
-def build(spec: Spec, history: train.History, rows: tuple[ParamRow, ...], digits: int) -> Training:
+def build(spec: Spec, history: train.History, rows: tuple[ParamRow, ...], digits: int,
+          compared: tuple[Compared, ...] = ()) -> Training:
     def value(key: str, number: float) -> Value:
         return Value(key, number, fmt.latex(number, digits))
 
@@ -38,4 +39,14 @@ def build(spec: Spec, history: train.History, rows: tuple[ParamRow, ...], digits
         losses=losses, parameters=parameters, outputs=outputs,
         drop=Value("train:drop", drop, fmt.latex(drop, 4)), tail=Value("train:tail", tail, fmt.latex(tail, 4)),
         tail_start=start, verdict=verdict, rises=rises,
-        accuracy=None if score is None else Value("train:accuracy", score, fmt.latex(score, 4)))
+        accuracy=None if score is None else Value("train:accuracy", score, fmt.latex(score, 4)), compared=compared)
+
+
+def compared(variant: Spec, history: train.History, digits: int) -> Compared:
+    """One row of the comparison of hidden layer sizes: the loss and accuracy after training."""
+    prefix = f"train:hidden:{variant.layers[1]}"
+    n = history.iterations
+    loss = history.losses[n]
+    score = train.accuracy(variant, history.outputs)
+    return Compared(variant.layers[1], variant.layers, Value(f"{prefix}:loss:{n}", loss, fmt.latex(loss, digits)),
+                    None if score is None else Value(f"{prefix}:accuracy", score, fmt.latex(score, 4)))

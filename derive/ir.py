@@ -191,6 +191,16 @@ class TrainedOutput:
 
 
 @dataclass(frozen=True)
+class Compared:
+    """The same network trained with another number of hidden neurons."""
+
+    hidden: int
+    layers: tuple[int, ...]
+    loss: Value  # after training
+    accuracy: Value | None
+
+
+@dataclass(frozen=True)
 class Training:
     """Many iterations after the worked step: the loss at checkpoints, the parameters and outputs at the
     end, and the verdict on convergence (decided here, printed by the templates)."""
@@ -207,6 +217,7 @@ class Training:
     verdict: str  # levelled | falling | rising
     rises: int  # iterations after which the loss was higher than before
     accuracy: Value | None  # percent of samples classified right (bce, cross_entropy)
+    compared: tuple[Compared, ...] = ()  # training.compare_hidden
 
 
 @dataclass(frozen=True)
@@ -247,6 +258,7 @@ class Derivation:
     total_loss: Value  # the reduced loss over all samples
     loss_terms: tuple[Value, ...]  # each output's term, reduced over all samples
     training: Training | None = None  # with training.iterations > 0
+    focus: tuple[str, ...] = ()  # the parameters written out in full (empty: every one)
     figures: tuple[Figure, ...] = ()
 
     def note_for(self, lang: str) -> str:

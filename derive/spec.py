@@ -5,6 +5,7 @@ error names the source, the field and what was expected.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
@@ -27,13 +28,14 @@ TRAINING_MODES = ("batch", "online")
 MAX_ITERATIONS = 10_000_000
 
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_TOP_FIELDS = {"name", "note", "notation", "network", "params", "data", "training"}
+_TOP_FIELDS = {"name", "note", "notation", "network", "params", "data", "training", "focus"}
 _FIELDS = {
     "network": {"layers", "activation", "leaky_slope", "loss", "bias", "trainable_biases", "reduction", "names"},
     "network.names": {"inputs", "layers"},
     "params": {"weights", "biases", "layout", "init"},
-    "data": {"inputs", "targets"},
-    "training": {"learning_rate", "l2", "iterations", "mode"},
+    "data": {"inputs", "targets", "generate"},
+    "data.generate": {"shape", "count", "seed", "decimals"},
+    "training": {"learning_rate", "l2", "iterations", "mode", "compare_hidden"},
 }
 
 Matrix = tuple[tuple[float, ...], ...]
@@ -78,6 +80,8 @@ class Spec:
     l2: float = 0.0  # lambda of the penalty lambda / (2m) * sum of squared weights (biases excluded)
     iterations: int = 0  # training iterations after the worked step (0: the one worked step only)
     mode: str = "batch"  # batch: one update per iteration; online: one update per sample, in order
+    compare_hidden: tuple[Spec, ...] = ()  # the same network with other numbers of hidden neurons, to compare
+    focus: tuple[str, ...] = ()  # the parameters whose chains are written out (empty: all of them)
 
     @property
     def depth(self) -> int:
@@ -268,8 +272,11 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
     biases = _biases(r, params, bias, layers, node_biases)
 
     data = r.table("data")
-    inputs = r.matrix(r.get(data, "data.inputs"), "data.inputs", None, layers[0])
-    targets = r.matrix(r.get(data, "data.targets"), "data.targets", len(inputs), layers[-1])
+    if "generate" in data:
+        inputs, targets = _generated(r, data, layers)
+    else:
+        inputs = r.matrix(r.get(data, "data.inputs"), "data.inputs", None, layers[0])
+        targets = r.matrix(r.get(data, "data.targets"), "data.targets", len(inputs), layers[-1])
 
     _check_functions(r, activations, loss, targets, isinstance(activation, list))
 
@@ -290,10 +297,86 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
         if isinstance(iterations, bool) or not isinstance(iterations, int) or not 0 <= iterations <= MAX_ITERATIONS:
             raise r.fail("training.iterations", f"a whole number from 0 to {MAX_ITERATIONS:,}", iterations)
         mode = r.choice(r.get(training, "training.mode", "batch"), "training.mode", TRAINING_MODES)
+    variants = _variants(r, raw, layers, iterations, source, default_name) if "compare_hidden" in training else ()
 
-    return Spec(name, source, note, notation, layers, activations, slope, loss, bias, trainable, reduction, labels,
-                weights, layout, biases,
-                inputs, targets, rate, l2, iterations, mode)
+    spec = Spec(name, source, note, notation, layers, activations, slope, loss, bias, trainable, reduction, labels,
+                weights, layout, biases, inputs, targets, rate, l2, iterations, mode, variants)
+    if "focus" in raw:
+        given = raw["focus"]
+        if not isinstance(given, list) or not all(isinstance(item, str) for item in given):
+            raise r.fail("focus", "a list of parameter names (w1, b2) or layers (layer1)", given)
+        spec = dataclasses.replace(spec, focus=focused(spec, given, source, "focus"))
+    return spec
+
+
+def focused(spec: Spec, tokens: list[str], source: str, field: str) -> tuple[str, ...]:
+    """The parameters named by `tokens` (w5, b3, or layer2 for every parameter of layer 2), in document order."""
+    params = spec.parameters()
+    chosen = set()
+    for token in tokens:
+        token = token.strip()
+        match = re.fullmatch(r"layer([0-9]+)", token)
+        if match and 1 <= int(match.group(1)) <= spec.depth:
+            chosen |= {p.name for p in params if p.layer == int(match.group(1))}
+        elif token in {p.name for p in params}:
+            chosen.add(token)
+        else:
+            weights = sum(p.kind == "weight" for p in params)
+            biases = len(params) - weights
+            names = f"w1 to w{weights}" + (f", b1 to b{biases}" if biases else "")
+            raise SpecError(source, field, f"a parameter name ({names}) or a layer (layer1 to layer{spec.depth})",
+                            _describe(token))
+    if not chosen:
+        raise SpecError(source, field, "at least one parameter name or layer", "nothing")
+    return tuple(p.name for p in params if p.name in chosen)
+
+
+SHAPES = {"diamond": lambda x: np.abs(x[:, 0]) + np.abs(x[:, 1]) < 1}  # label 1 inside the shape
+MAX_GENERATED = 2000
+
+
+def _generated(r: _Reader, data: dict, layers: tuple[int, ...]) -> tuple[Matrix, Matrix]:
+    """Points drawn uniformly from [-1, 1]^2 by a seeded generator, rounded, labelled 1 inside the shape."""
+    if "inputs" in data or "targets" in data:
+        raise r.fail("data.generate", "either data.generate or written inputs and targets, not both", note="both")
+    spec = r.table("data.generate")
+    shape = r.choice(r.get(spec, "data.generate.shape"), "data.generate.shape", tuple(SHAPES))
+    if layers[0] != 2 or layers[-1] != 1:
+        raise r.fail("network.layers", "2 inputs and 1 output for generated 2-D data", list(layers))
+    values = {}
+    for key, default, low, high in (("count", 50, 1, MAX_GENERATED), ("seed", 0, 0, 2**63), ("decimals", 2, 1, 12)):
+        value = spec.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise r.fail(f"data.generate.{key}", f"a whole number from {low} to {high}", value)
+        values[key] = value
+    points = np.round(np.random.default_rng(values["seed"]).uniform(-1, 1, (values["count"], 2)), values["decimals"])
+    labels = SHAPES[shape](points).astype(float)
+    return (tuple(tuple(float(v) for v in row) for row in points), tuple((float(v),) for v in labels))
+
+
+MAX_COMPARED = 8
+
+
+def _variants(r: _Reader, raw: dict, layers: tuple[int, ...], iterations: int, source: str,
+              name: str) -> tuple[Spec, ...]:
+    """The spec with each number of hidden neurons in training.compare_hidden (its own weights drawn by
+    params.init), for the figure that compares their decision boundaries."""
+    widths = raw["training"]["compare_hidden"]
+    if (not isinstance(widths, list) or not 1 <= len(widths) <= MAX_COMPARED
+            or any(isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 64 for k in widths)):
+        raise r.fail("training.compare_hidden", f"a list of 1 to {MAX_COMPARED} numbers of hidden neurons "
+                     "(1 to 64)", widths)
+    if len(layers) != 3 or layers[0] != 2 or "init" not in raw["params"] or not iterations:
+        raise r.fail("training.compare_hidden", "a network with 2 inputs and one hidden layer, params.init to "
+                     "draw each variant's weights, and training.iterations", note="a network without them")
+    variants = []
+    for k in widths:
+        network = {key: value for key, value in raw["network"].items() if key != "names"}
+        training = {key: value for key, value in raw["training"].items() if key != "compare_hidden"}
+        variant = {key: value for key, value in raw.items() if key != "focus"}
+        variant |= {"network": network | {"layers": [layers[0], k, layers[2]]}, "training": training}
+        variants.append(parse(variant, source=source, default_name=name))
+    return tuple(variants)
 
 
 def _note(r: _Reader, note: Any) -> tuple[tuple[str, str], ...]:

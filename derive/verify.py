@@ -7,6 +7,7 @@ gradient with central finite differences. A disagreement is a bug in derive: it 
 from __future__ import annotations
 
 import math
+import re
 
 from . import ir, numeric
 from .errors import SpecError, VerificationError
@@ -25,9 +26,10 @@ def floor(key: str, numbers: dict[str, float]) -> float:
     driven down by many orders of magnitude is a difference of nearly equal numbers (t - y): float64
     knows it only to within about 1e-12 of the loss it started from. Percentages are shown to 4 digits
     and must agree to half of the last."""
-    if key.startswith("train:loss:"):
-        return 1e-12 * max(abs(numbers["train:loss:0"]), 1e-300)
-    if key in ("train:drop", "train:tail", "train:accuracy"):
+    loss = re.fullmatch(r"(train:(?:hidden:[0-9]+:)?)loss:[0-9]+", key)
+    if loss:
+        return 1e-12 * max(abs(numbers[f"{loss.group(1)}loss:0"]), 1e-300)
+    if key in ("train:drop", "train:tail") or key.endswith("accuracy"):
         return 0.5 * 10.0 ** (math.floor(math.log10(max(abs(numbers[key]), 1e-12))) - 3)  # half the 4th digit
     return 1e-12
 

@@ -1,6 +1,6 @@
 """Golden files: each case's IR dump (the maths) and rendered documents (the wording).
 
-- every built-in example's IR in every notation (the 7-sample batch example only in its own: its IR
+- every built-in example's IR in every notation (the 7-sample batch and the 50-sample diamond only in their own: each IR
   alone is over a megabyte); their rendered documents are the gallery in output/, checked by
   test_gallery.py;
 - the purpose-written specs in tests/cases/: IR, Markdown in both languages and JSON.
@@ -23,7 +23,7 @@ from derive.spec import preset_names  # noqa: E402
 GOLDEN = HERE / "golden"
 COMMAND = "python tests/golden.py"
 CASES = {p.stem: str(p) for p in sorted((HERE / "cases").glob("*.toml"))}
-LARGE = {"softmax-3443-batch"}
+LARGE = {"softmax-3443-batch", "diamond"}
 PRESETS = [(name, notation) for name in preset_names() for notation in NOTATIONS
            if name not in LARGE or notation == derive.load(name).notation]
 

@@ -1,6 +1,7 @@
 """Training over many iterations, against a NumPy loop written here; figures valid and deterministic."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 
@@ -164,3 +165,54 @@ targets = [[1.0], [0.0]]
 learning_rate = 0.5
 iterations = 20000
 """
+
+
+def test_focus_writes_only_the_named_chains(tmp_path):
+    spec = dataclasses.replace(derive.load("two-two-two"), focus=("w5", "b1"))
+    d = derive.derive(spec)
+    written = {c for s in d.samples for c in s.chains()}
+    assert written == {"w5", "b1"}
+    full = derive.derive("two-two-two")
+    # the summary still has every parameter, with the same gradients as the full document's
+    assert [r.name for r in d.summary] == [r.name for r in full.summary]
+    for row, other in zip(d.summary, full.summary):
+        assert row.gradient.value == pytest.approx(other.gradient.value, rel=1e-9)
+    assert all(not s.matrix for s in d.samples)
+
+
+def test_focus_option_and_its_errors(tmp_path, capsys):
+    assert main(["doc", "two-two-two", "--focus", "layer2", "-o", str(tmp_path / "a"), "--format", "md"]) == 0
+    text = (tmp_path / "a" / "two-two-two.md").read_text(encoding="utf-8")
+    assert "Gradient of $w_{5}$" in text and "Gradient of $w_{1}$" not in text
+    capsys.readouterr()
+    assert main(["doc", "two-two-two", "--focus", "w9", "-o", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--focus" in err and "w9" in err
+    assert not (tmp_path / "b").exists()
+
+
+def test_oversize_document_is_refused_naming_focus(tmp_path, capsys):
+    raw = {"network": {"layers": [30, 30, 10]},
+           "params": {"init": {"scheme": "xavier", "seed": 1}},
+           "data": {"inputs": [[0.1] * 30], "targets": [[0.5] * 10]},
+           "training": {"learning_rate": 0.1}}
+    with pytest.raises(SpecError, match="--focus"):
+        derive.derive(raw)
+    d = derive.derive(raw | {"focus": ["w1"]})
+    assert {c for s in d.samples for c in s.chains()} == {"w1"}
+    assert len(d.summary) == 30 * 30 + 30 * 10 + 40
+
+
+def test_compare_hidden_and_generated_data():
+    d = derive.derive("diamond")
+    spec = derive.load("diamond")
+    x = np.array(spec.inputs)
+    assert len(x) == 50 and np.all(np.abs(x) <= 1)
+    assert np.array_equal(np.array(spec.targets)[:, 0], (np.abs(x[:, 0]) + np.abs(x[:, 1]) < 1).astype(float))
+    assert [c.hidden for c in d.training.compared] == [1, 2, 3, 4, 6, 8]
+    same = next(c for c in d.training.compared if c.hidden == 4)
+    assert same.loss.value == pytest.approx(d.training.losses[-1], rel=1e-12)  # the 2-4-1 variant is the network
+    kinds = [f.kind for f in d.figures]
+    assert kinds == ["network", "loss", "boundary", "hidden"]
+    for f in d.figures:
+        assert f.data.startswith(b"\x89PNG\r\n\x1a\n") if f.file.endswith(".png") else f.data.startswith(b"<?xml")
