@@ -24,6 +24,7 @@ from . import numeric
 from .errors import SpecError, VerificationError
 from .numeric import Arrays
 from .spec import Spec
+from .verify import close
 
 REPLAYED = 10  # iterations replayed by the step engine
 TOLERANCE = 1e-9  # relative; same float64 arithmetic in a different order
@@ -240,7 +241,7 @@ def _step(spec: Spec) -> Spec:
         dataclasses.replace(spec, inputs=spec.inputs[s:s + 1], targets=spec.targets[s:s + 1])
         for s in range(spec.samples)]
     for batch in batches:
-        values = numeric.quantities(dataclasses.replace(spec, inputs=batch.inputs, targets=batch.targets))
+        values = numeric.quantities(dataclasses.replace(batch, weights=spec.weights, biases=spec.biases))
         params = {p.name: values.get(f"updated:{p.name}", p.value) for p in spec.parameters()}
         spec = _assign(spec, params)
     return spec
@@ -258,10 +259,6 @@ def _assign(spec: Spec, params: dict[str, float]) -> Spec:
         else:
             biases[p.layer - 1][p.dest] = params[p.name]
     return with_arrays(spec, Arrays(tuple(weights), tuple(biases)))
-
-
-def _close(a: float, b: float, tolerance: float, floor: float = 1e-12) -> bool:
-    return abs(a - b) <= tolerance * max(abs(a), abs(b)) + floor
 
 
 def check(spec: Spec, history: History) -> dict[str, float]:
@@ -345,7 +342,7 @@ def _check_gradient(spec: Spec, gradient: Arrays) -> int:
     for step in numeric.FD_STEPS:
         estimates = numeric.finite_differences(spec, step, pending)
         pending = {name for name in pending
-                   if not _close(by_name[name], estimates[f"grad:{name}"], FD_TOLERANCE, floor=1e-8)}
+                   if not close(by_name[name], estimates[f"grad:{name}"], FD_TOLERANCE, floor=1e-8)}
         if not pending:
             return len(by_name)
     name = sorted(pending)[0]
@@ -354,7 +351,7 @@ def _check_gradient(spec: Spec, gradient: Arrays) -> int:
 
 
 def _compare(what: str, got: float, expected: float, tolerance: float, floor: float = 1e-12) -> int:
-    if not _close(got, expected, tolerance, floor):
+    if not close(got, expected, tolerance, floor):
         raise VerificationError(f"internal error: {what}: the training loop has {got!r}, "
                                 f"an independent computation {expected!r}")
     return 1
