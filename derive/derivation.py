@@ -18,7 +18,7 @@ from .ir import (Chain, Derivation, Eq, Factor, LayerBackward, MatrixStep, Neuro
                  Sample, SummaryRow, Term, Value)
 from .functions import SIMPLIFIED_DELTA, Y, Z, check_sigmoid_bce, check_softmax_cross_entropy, check_steps, frac
 from .latex import partial, tex
-from .model import Model, Neuron, local_derivative
+from .model import Model, Neuron, local_derivative, value_of
 from .spec import Param, Spec
 
 
@@ -30,7 +30,7 @@ class _Book:
         self.names = dict(parent.names) if parent else {}
         self.names.update(names)
         self.numbers: dict[sp.Symbol, str] = dict(parent.numbers) if parent else {}
-        self.env: dict[sp.Symbol, sp.Float] = dict(parent.env) if parent else {}
+        self.env: dict[sp.Symbol, float] = dict(parent.env) if parent else {}
         self.by_key: dict[str, float] = dict(parent.by_key) if parent else {}  # every number by quantity key
         self._placeholders = 0
 
@@ -40,7 +40,7 @@ class _Book:
 
     def assign(self, symbol: sp.Symbol, key: str, number: float) -> Value:
         """Give `symbol` a value: it prints as that number in substituted forms from now on."""
-        self.env[symbol] = sp.Float(number)
+        self.env[symbol] = number
         self.numbers[symbol] = fmt.operand(number, self.digits)
         return self.value(key, number)
 
@@ -59,7 +59,7 @@ class _Book:
         return symbol, self.assign(symbol, key, number)
 
     def evaluate(self, expr: sp.Expr) -> float:
-        return float(expr.xreplace(self.env))
+        return value_of(expr, self.env)
 
     def tex(self, expr: sp.Basic) -> str:
         return tex(expr, self.names)
@@ -108,8 +108,9 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     rate_value = book.assign(rate, "lr", spec.learning_rate) if training else None
     rows = tuple(_param_row(model, book, p) for p in model.params)
 
+    needed = _needed(model, focus)
     samples = tuple(_Sampler(model, _Book(model.names(table, s if several else None), digits, book), s, table,
-                             focus).run(training, with_matrix=not spec.focus)
+                             focus, needed).run(training, with_matrix=not spec.focus)
                     for s in range(spec.samples))
 
     penalty = _Penalty(model, book, samples) if spec.l2 else None
@@ -118,6 +119,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     gradient_symbols: dict[str, sp.Symbol] = {}
     reductions = []
     trainable = [p for p in model.params if p.trainable and training]
+    trainable_names = {p.name for p in trainable}
     for p in trainable:
         if p.name not in focus:
             total = numbers[f"grad:{p.name}"] if numbers else math.nan
@@ -140,7 +142,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
 
     updates, summary = [], []
     for p, row in zip(model.params, rows):
-        if p not in trainable:
+        if p.name not in trainable_names:
             continue
         if p.name not in focus:
             updated = p.value - spec.learning_rate * gradients[p.name].value
@@ -174,6 +176,20 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         loss_terms=tuple(book.value(f"E:{n.label}", sum(s.loss_terms[j].value.value for s in samples)
                                     / (len(samples) if spec.reduction == "mean" else 1))
                          for j, n in enumerate(model.outputs)))
+
+
+def _needed(model: Model, focus: set[str]) -> set[str]:
+    """The neurons whose deltas the chains of the `focus` parameters use: those the parameters feed, and
+    every neuron of the layers above them (a delta needs every delta of the next layer); a softmax
+    layer's deltas need each other."""
+    focused = [p for p in model.params if p.name in focus]
+    if not focused:
+        return set()
+    lowest = min(p.layer for p in focused)
+    fed = {n.label for p in focused for n in model.consumers(p)}
+    whole = [layer for layer in model.layers[lowest - 1:]
+             if layer[0].layer > lowest or not layer[0].activation.elementwise]
+    return fed | {n.label for layer in whole for n in layer}
 
 
 def _preliminaries(model: Model) -> tuple[Preliminary, ...]:
@@ -287,8 +303,9 @@ class _Penalty:
 class _Sampler:
     """Forward pass, error and backward pass of one sample, evaluated symbolically."""
 
-    def __init__(self, model: Model, book: _Book, index: int, table: latex.Notation, focus: set[str]):
-        self.model, self.book, self.s, self.table, self.focus = model, book, index, table, focus
+    def __init__(self, model: Model, book: _Book, index: int, table: latex.Notation, focus: set[str],
+                 needed: set[str]):
+        self.model, self.book, self.s, self.table, self.focus, self.needed = model, book, index, table, focus, needed
         self.deltas: dict[str, tuple[sp.Symbol, Value]] = {}
         self.known: dict[str, tuple[Eq, ...]] = {}  # label -> the factors of delta derived in its section
         self.givens: dict[str, Eq] = {}  # label -> in_n = its net input, printed once
@@ -312,7 +329,8 @@ class _Sampler:
                              book.assign(model.loss_total, self.key("E"), total))
         backward, matrix = (), ()
         if training:
-            backward = tuple(self.backward_layer(layer) for layer in reversed(model.layers))
+            backward = tuple(self.backward_layer(tuple(n for n in layer if n.label in self.needed), layer)
+                             for layer in reversed(model.layers) if any(n.label in self.needed for n in layer))
             matrix = tuple(self.matrix_step(l) for l in range(len(model.layers), 0, -1)) if with_matrix else ()
         return Sample(self.s, inputs, targets, units, forward, loss_terms, loss_total, backward, matrix)
 
@@ -355,7 +373,7 @@ class _Sampler:
         """Every net input of the layer, then every output (a softmax output needs all the net inputs)."""
         book = self.book
         nets = [book.eq(n.net, (n.net_display,), book.assign(n.net, self.key(f"in:{n.label}"),
-                                                                 book.evaluate(n.net_expr))) for n in layer]
+                                                                 book.evaluate(n.net_display))) for n in layer]
         outs = []
         for n in layer:
             value = book.assign(n.out, self.key(f"out:{n.label}"), book.evaluate(n.out_eval))
@@ -364,10 +382,11 @@ class _Sampler:
             outs.append(Eq(book.tex(n.out), tuple(_dedupe(forms, value)), value))
         return tuple(NeuronForward(n.label, latex.label(n.label), net, out) for n, net, out in zip(layer, nets, outs))
 
-    def backward_layer(self, layer: tuple[Neuron, ...]) -> LayerBackward:
+    def backward_layer(self, shown: tuple[Neuron, ...], layer: tuple[Neuron, ...]) -> LayerBackward:
+        """The deltas of the `shown` neurons of `layer` (all of it, unless a focus needs fewer)."""
         output_layer = layer[0].layer == len(self.model.layers)
-        d_outs = {n.label: self.d_out_output(n) if output_layer else self.d_out_hidden(n) for n in layer}
-        neurons = tuple(self.backward_neuron(n, layer, d_outs) for n in layer)
+        d_outs = {n.label: self.d_out_output(n) if output_layer else self.d_out_hidden(n) for n in shown}
+        neurons = tuple(self.backward_neuron(n, layer, d_outs) for n in shown)
         shared = tuple(self.chain(p, layer) for p in layer[0].params
                        if p.dest is None and p.kind == "bias" and p.trainable and p.name in self.focus)
         return LayerBackward(layer[0].layer, neurons, shared)
@@ -451,7 +470,7 @@ class _Sampler:
             delta_eq = Eq(book.tex(delta_symbol), (book.tex(partial(model.loss_total, m.net)),), delta_value)
             paths.append(Path(m.label, latex.label(m.label), delta_eq, local, product))
             general.append(sp.Mul(partial(model.loss_total, m.net), partial(m.net, n.out), evaluate=False))
-            with_deltas.append(sp.Mul(delta_symbol, local_derivative(m.net_expr, n.out), evaluate=False))
+            with_deltas.append(sp.Mul(delta_symbol, m.net_derivative(n.out), evaluate=False))
         symbol = partial(model.loss_total, n.out)
         value = book.value(self.key(f"dE/dout:{n.label}"), total)
         forms = tuple(sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0] for terms in (general, with_deltas))
@@ -475,7 +494,7 @@ class _Sampler:
     def local_factor(self, n: Neuron, wrt: sp.Symbol, key: str) -> Factor:
         """d in_n / d wrt, the derivative of n's net input with respect to one of its symbols."""
         book = self.book
-        derivative = local_derivative(n.net_expr, wrt)
+        derivative = n.net_derivative(wrt)
         value = book.value(key, book.evaluate(derivative))
         symbol = partial(n.net, wrt)
         given = self.givens.get(n.label) or self.givens.setdefault(n.label, Eq(book.tex(n.net), (book.tex(n.net_display),)))
@@ -494,7 +513,7 @@ class _Sampler:
             general.append(sp.Mul(*first, partial(n.net, p_symbol), evaluate=False))
             delta = Eq(book.tex(delta_symbol), (), delta_value)
             terms.append(Term(n.label, latex.label(n.label), self.known[n.label], delta, local))
-            shown.append(sp.Mul(delta_symbol, local_derivative(n.net_expr, p_symbol), evaluate=False))
+            shown.append(sp.Mul(delta_symbol, n.net_derivative(p_symbol), evaluate=False))
             total += delta_value.value * local.eq.value.value
         symbol = partial(model.loss_total, p_symbol)
         value = book.value(self.key(f"dE/dp:{p.name}"), total)

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from . import fmt, numeric  # noqa: E402
-from .ir import Derivation, Figure  # noqa: E402
-from .spec import Spec  # noqa: E402
+from . import fmt, numeric
+from .ir import Derivation, Figure
+from .spec import Spec
 
 MAX_DIAGRAM_EDGES = 12  # labelled connections between two layers (more cannot be read)
 MAX_DIAGRAM_UNITS = 24  # neurons in all
@@ -51,13 +47,15 @@ def classifier_2d(spec: Spec) -> bool:
 
 def draw(spec: Spec, d: Derivation, figure: Figure, trained: dict) -> bytes:
     """The image of `figure`; `trained` holds (spec, trained parameters) by "final" and "hidden:<k>"."""
+    import matplotlib  # here, not at the top: a document without figures does not wait for it
+
     with matplotlib.rc_context(_STYLE):
         if figure.kind == "network":
             fig = _network(spec, d)
         elif figure.kind == "loss":
             fig = _loss(d)
         elif figure.kind == "boundary":
-            fig, ax = plt.subplots(figsize=(4.2, 4.2))
+            fig, ax = _subplots(figsize=(4.2, 4.2))
             _boundary(ax, *trained["final"])
         elif figure.kind == "hidden":
             fig = _hidden(d, trained)
@@ -66,11 +64,18 @@ def draw(spec: Spec, d: Derivation, figure: Figure, trained: dict) -> bytes:
         return _save(fig, figure.file.rsplit(".", 1)[-1])
 
 
+def _subplots(rows: int = 1, columns: int = 1, *, figsize: tuple[float, float], squeeze: bool = True):
+    """A figure of its own (matplotlib's object interface: no pyplot state, no display backend)."""
+    from matplotlib.figure import Figure as Canvas
+
+    fig = Canvas(figsize=figsize)
+    return fig, fig.subplots(rows, columns, squeeze=squeeze)
+
+
 def _save(fig, ext: str) -> bytes:
     buffer = io.BytesIO()
     metadata = {"Date": None} if ext == "svg" else {}
     fig.savefig(buffer, format=ext, metadata=metadata, bbox_inches="tight", dpi=110)
-    plt.close(fig)
     return buffer.getvalue()
 
 
@@ -80,6 +85,8 @@ def _plain(text: str) -> str:
 
 
 def _network(spec: Spec, d: Derivation):
+    from matplotlib.patches import Circle
+
     layers = spec.layers
     gap, step = 5.6, 1.5  # between layers, between neurons
     biased = any(style != "none" for style in spec.bias)
@@ -89,7 +96,7 @@ def _network(spec: Spec, d: Derivation):
         for j, label in enumerate(labels):
             position[(l, j)] = (l * gap, top - step * j)
     high = step * (max(layers) - 1) / 2
-    fig, ax = plt.subplots(figsize=(1.6 + 1.75 * gap * (len(layers) - 1) / 2.2,
+    fig, ax = _subplots(figsize=(1.6 + 1.75 * gap * (len(layers) - 1) / 2.2,
                                     1.0 + 0.62 * (2 * high + (1.5 if biased else 0.0))))
     ax.set_axis_off()
     updated = {row.name: row.updated.value for row in d.summary}
@@ -123,11 +130,11 @@ def _network(spec: Spec, d: Derivation):
             fraction = 0.5 if abs(start[1] - end[1]) < 1e-9 else 0.27 if i % 2 == 0 else 0.73
             edge(start, end, label(row.name, row.value.value), fraction, color)
         if spec.bias[l - 1] != "none":
-            ax.add_patch(plt.Circle(unit, 0.25, facecolor="#eeeeee", edgecolor="#555555", zorder=2))
+            ax.add_patch(Circle(unit, 0.25, facecolor="#eeeeee", edgecolor="#555555", zorder=2))
             ax.text(*unit, "1", ha="center", va="center", zorder=4)
     fills = ["#dbe9f6"] + ["#fde2c8"] * (len(layers) - 2) + ["#d7f0d2"]
     for (l, j), (x, y) in position.items():
-        ax.add_patch(plt.Circle((x, y), 0.38, facecolor=fills[l], edgecolor="#333333", zorder=2))
+        ax.add_patch(Circle((x, y), 0.38, facecolor=fills[l], edgecolor="#333333", zorder=2))
         ax.text(x, y, _plain(spec.labels[l][j]), ha="center", va="center", fontsize=8, zorder=4)
     ax.set_xlim(-0.6, (len(layers) - 1) * gap + 0.6)
     ax.set_ylim(-high - 0.6, high + (1.7 if biased else 0.6))
@@ -139,7 +146,7 @@ def _loss(d: Derivation):
     training = d.training
     losses = np.array(training.losses)
     steps = np.unique(np.linspace(0, len(losses) - 1, min(CURVE_POINTS, len(losses))).round().astype(int))
-    fig, ax = plt.subplots(figsize=(5.2, 3.2))
+    fig, ax = _subplots(figsize=(5.2, 3.2))
     ax.plot(steps, losses[steps], color="#2d7dd2", linewidth=1.2)
     marks = [c.iteration for c in training.checkpoints]
     ax.plot(marks, losses[marks], "o", color="#c8553d", markersize=3)
@@ -155,7 +162,7 @@ def _hidden(d: Derivation, trained: dict):
     runs = d.training.compared
     columns = len(runs) if len(runs) <= 3 else -(-len(runs) // 2)  # at most two rows
     rows = -(-len(runs) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.75 * rows), squeeze=False)
+    fig, axes = _subplots(rows, columns, figsize=(2.6 * columns, 2.75 * rows), squeeze=False)
     for ax in axes.ravel()[len(runs):]:
         ax.set_axis_off()
     for ax, run in zip(axes.ravel(), runs):

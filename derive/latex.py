@@ -103,8 +103,22 @@ def _letters(text: str) -> str:
     return text if len(text) == 1 else rf"\mathrm{{{text}}}"
 
 
+WIDE = 16  # a sum of more terms than this is written with its first and last terms around a \cdots
+_DOTS = sp.Symbol("_dots")
+
+
 class _Printer(LatexPrinter):
-    """SymPy's LaTeX printer with partial derivatives written as fractions: dE/dout -> \\frac{\\partial E}{\\partial out}."""
+    """SymPy's LaTeX printer with partial derivatives written as fractions (dE/dout ->
+    \\frac{\\partial E}{\\partial out}) and very wide sums shortened (a neuron with 784 inputs)."""
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        terms = expr.args
+        if len(terms) > WIDE:
+            expr = sp.Add(*terms[:3], _DOTS, *terms[-2:], evaluate=False)
+        return super()._print_Add(expr, order)
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        return r"\cdots" if expr is _DOTS else super()._print_Symbol(expr, style)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         (variable, count), = expr.variable_count

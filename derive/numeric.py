@@ -54,14 +54,24 @@ class Arrays:
 
     def perturbed(self, param: Param, delta: float) -> Arrays:
         """A copy with one scalar parameter moved by `delta` (a shared bias moves for the whole layer)."""
-        weights = [w.copy() for w in self.weights]
-        biases = [b.copy() for b in self.biases]
-        if param.kind == "weight":
-            weights[param.layer - 1][param.dest, param.src] += delta
-        elif param.dest is None:
-            biases[param.layer - 1] += delta
-        else:
-            biases[param.layer - 1][param.dest] += delta
+        return self.moved({param: delta})
+
+    def moved(self, deltas: dict[Param, float]) -> Arrays:
+        """A copy with each parameter moved by its delta; only the matrices that change are copied."""
+        weights, biases = list(self.weights), list(self.biases)
+        copied: set[tuple[str, int]] = set()
+        for param, delta in deltas.items():
+            l = param.layer - 1
+            group = weights if param.kind == "weight" else biases
+            if (param.kind, l) not in copied:
+                group[l] = group[l].copy()
+                copied.add((param.kind, l))
+            if param.kind == "weight":
+                group[l][param.dest, param.src] += delta
+            elif param.dest is None:
+                group[l] += delta
+            else:
+                group[l][param.dest] += delta
         return Arrays(tuple(weights), tuple(biases))
 
 
@@ -191,6 +201,8 @@ def near_kink(spec: Spec, margin: float = 1e-4) -> bool:
 
 
 FD_STEPS = (1e-6, 1e-5, 1e-4, 1e-3)  # relative steps; a saturated output makes the small ones noisy
+FD_EACH = 200  # up to this many parameters, each gets its own central difference
+DIRECTIONS = 4  # beyond it, random directions: the fast mode of PyTorch's gradcheck
 
 
 def finite_differences(spec: Spec, step: float = FD_STEPS[0], only: set[str] | None = None) -> dict[str, float]:
@@ -206,3 +218,52 @@ def finite_differences(spec: Spec, step: float = FD_STEPS[0], only: set[str] | N
         minus = loss(spec, arrays.perturbed(p, -h))
         result[f"grad:{p.name}"] = (plus - minus) / (2 * h)
     return result
+
+
+def gradient_disagreement(spec: Spec, gradient: dict[str, float], tolerance: float,
+                          always: frozenset[str] = frozenset()) -> str | None:
+    """Check `gradient` (parameter name -> dJ/dp) against central differences of `loss`; None when it
+    agrees, else a sentence naming what disagrees.
+
+    Up to FD_EACH parameters, each one's derivative is estimated on its own (at the smallest step
+    first; a disagreement gets the larger steps, and must agree with one of them). Beyond that, the
+    parameters in `always` and a seeded sample of FD_EACH others get their own estimate, and the whole
+    vector is checked at once along DIRECTIONS seeded random directions v of +-1 entries: the
+    directional derivative (L(p + hv) - L(p - hv)) / 2h must equal the sum of v_i * gradient_i."""
+    params = [p for p in spec.parameters() if p.name in gradient]
+    if len(params) > FD_EACH:
+        rng = np.random.default_rng(0)
+        picked = set(rng.choice(len(params), FD_EACH, replace=False).tolist())
+        each = {p.name for i, p in enumerate(params) if i in picked or p.name in always}
+    else:
+        each = {p.name for p in params}
+    pending = set(each)
+    for step in FD_STEPS:
+        estimates = finite_differences(spec, step, pending)
+        pending = {name for name in pending
+                   if abs(gradient[name] - estimates[f"grad:{name}"]) >
+                   tolerance * max(abs(gradient[name]), abs(estimates[f"grad:{name}"])) + 1e-8}
+        if not pending:
+            break
+    else:
+        name = sorted(pending)[0]
+        return f"grad:{name} is {gradient[name]!r} by backpropagation but finite differences disagree"
+    if len(params) == len(each):
+        return None
+    arrays = Arrays.from_spec(spec)
+    rng = np.random.default_rng(1)
+    claimed = np.array([gradient[p.name] for p in params])
+    for d in range(DIRECTIONS):
+        v = rng.choice((-1.0, 1.0), len(params))
+        along = float(claimed @ v)
+        scale = float(np.abs(claimed).sum())  # the size of the terms that sum to `along`
+        for step in FD_STEPS:
+            plus = loss(spec, arrays.moved({p: step * s for p, s in zip(params, v)}))
+            minus = loss(spec, arrays.moved({p: -step * s for p, s in zip(params, v)}))
+            estimate = (plus - minus) / (2 * step)
+            if abs(along - estimate) <= tolerance * max(abs(along), abs(estimate), scale) + 1e-8:
+                break
+        else:
+            return (f"the gradient along random direction {d + 1} is {along!r} by backpropagation but "
+                    f"{estimate!r} by finite differences")
+    return None

@@ -328,8 +328,8 @@ def _pairs(a: Arrays, b: Arrays):
             yield f"bias {i} of layer {l + 1}", float(u), float(v)
 
 
-def _check_gradient(spec: Spec, gradient: Arrays) -> int:
-    """The loop's gradient at the final parameters against central differences (any of the FD steps)."""
+def _named(spec: Spec, gradient: Arrays) -> dict[str, float]:
+    """A gradient in the loop's arrays, by trainable parameter name."""
     by_name = {}
     for p in spec.parameters():
         if not p.trainable:
@@ -338,16 +338,25 @@ def _check_gradient(spec: Spec, gradient: Arrays) -> int:
             by_name[p.name] = float(gradient.weights[p.layer - 1][p.dest, p.src])
         else:
             by_name[p.name] = float(gradient.biases[p.layer - 1][0 if p.dest is None else p.dest])
-    pending = set(by_name)
-    for step in numeric.FD_STEPS:
-        estimates = numeric.finite_differences(spec, step, pending)
-        pending = {name for name in pending
-                   if not close(by_name[name], estimates[f"grad:{name}"], FD_TOLERANCE, floor=1e-8)}
-        if not pending:
-            return len(by_name)
-    name = sorted(pending)[0]
-    raise VerificationError(f"internal error: the training loop's final gradient of {name} is {by_name[name]!r}, "
-                            f"but finite differences disagree")
+    return by_name
+
+
+def gradient(spec: Spec) -> dict[str, float]:
+    """dJ/dp of every trainable parameter at the spec's own parameters, by this module's backward pass."""
+    loop = _Loop(spec, Arrays.from_spec(spec))
+    with np.errstate(all="ignore"):
+        nets, outs = loop.forward(loop.x)
+        loop.gradients(nets, outs, loop.t)
+    return _named(spec, loop.arrays(loop.grads))
+
+
+def _check_gradient(spec: Spec, found: Arrays) -> int:
+    """The loop's gradient at the final parameters against central differences."""
+    by_name = _named(spec, found)
+    problem = numeric.gradient_disagreement(spec, by_name, FD_TOLERANCE)
+    if problem:
+        raise VerificationError(f"internal error: the training loop's final gradient: {problem}")
+    return len(by_name)
 
 
 def _compare(what: str, got: float, expected: float, tolerance: float, floor: float = 1e-12) -> int:

@@ -73,9 +73,25 @@ def test_a_wrong_softmax_step_is_caught(monkeypatch):
     functions.check_softmax.cache_clear()
 
 
-@pytest.mark.parametrize("size", [2, 3])
+@pytest.mark.parametrize("size", [2, 3, 10])
 def test_softmax_with_cross_entropy_gives_y_minus_t(size):
     functions.check_softmax_cross_entropy(size)
+
+
+@pytest.mark.parametrize("wrong", ["off_diagonal", "diagonal"])
+def test_a_wrong_softmax_step_is_caught_in_a_wide_layer(monkeypatch, wrong):
+    """The proof for a 10-output layer checks one diagonal and one off-diagonal entry (softmax is
+    symmetric in its inputs); a step wrong on either is caught."""
+    act = activation("softmax")
+    z_i, z_j, y_i, y_j = functions.softmax_symbols()
+    delta = sp.KroneckerDelta(*[index for index in z_i.indices + z_j.indices])
+    bad = y_i * (delta - y_j) + (1 - delta) * y_i if wrong == "off_diagonal" else y_i * (delta - y_j) + delta * y_j
+    broken = dataclasses.replace(act, steps=(*act.steps[:-1], functions.Step(bad, "substitute_output")))
+    monkeypatch.setattr(functions, "activation", lambda name, slope=0.01: broken)
+    functions.check_softmax.cache_clear()
+    with pytest.raises(AssertionError, match="derivation of softmax'"):
+        functions.check_softmax(10)
+    functions.check_softmax.cache_clear()
 
 
 @pytest.mark.parametrize("k, n", [(0, 0), (0, 1), (2, 1)])
