@@ -37,7 +37,7 @@ REPEATS = 5
 DOC_REPEATS = 3
 # (layers, samples, iterations)
 RUNS = (([2, 2, 2], 1, 10_000), ([2, 2, 2], 64, 10_000), ([3, 4, 4, 3], 1, 10_000), ([3, 4, 4, 3], 64, 10_000),
-        ([784, 16, 16, 10], 64, 200))
+        ([784, 16, 16, 10], 64, 1_000))
 
 
 def spec_dict(layers: list[int], samples: int, iterations: int, seed: int = 0) -> dict:
@@ -49,7 +49,7 @@ def spec_dict(layers: list[int], samples: int, iterations: int, seed: int = 0) -
     else:
         targets = rng.uniform(0.05, 0.95, (samples, layers[-1])).round(2)
     return {
-        "name": f"{'-'.join(map(str, layers))} x{samples}",
+        "name": f"{'-'.join(map(str, layers))}_x{samples}",
         "network": {"layers": layers, "loss": "cross_entropy" if classes else "half_sse",
                     "activation": ["sigmoid"] * (len(layers) - 2) + ["softmax" if classes else "sigmoid"],
                     "reduction": "mean" if samples > 1 else "sum"},
