@@ -15,7 +15,8 @@ LIMIT = 8_000  # terms; the largest built-in example written in full (softmax-34
 def terms(spec: Spec) -> int:
     """About how many terms the document of `spec` prints."""
     layers = spec.layers
-    per_sample = sum((layers[l] + 2) * layers[l + 1] for l in range(spec.depth))  # forward
+    # forward: each net input's sum (a wide one is written with 5 of its terms), twice, and the output
+    per_sample = sum((min(layers[l] + 1, 5) + 1) * layers[l + 1] for l in range(spec.depth))
     if spec.learning_rate is not None:
         per_sample += sum(layers[l + 1] * (layers[l + 2] + 4) for l in range(spec.depth - 1)) + 4 * layers[-1]
         params = spec.parameters()
