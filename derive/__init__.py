@@ -60,10 +60,12 @@ def derive(source: str | Path | dict | Spec, *, notation: str | None = None, dig
     return dataclasses.replace(derivation, figures=figures)
 
 
-def document(derivation: Derivation, fmt: str, lang: str = "en") -> str:
-    """One rendered document: fmt is md or json."""
+def document(derivation: Derivation, fmt: str, lang: str = "en", template_dir: str | Path | None = None) -> str:
+    """One rendered document: fmt is md, html or json; `template_dir` overrides template blocks."""
     if fmt == "md":
-        return _render.markdown(derivation, lang)
+        return _render.markdown(derivation, lang, template_dir)
+    if fmt == "html":
+        return _render.html(derivation, lang, template_dir)
     if fmt == "json":
         return _render.json_text(derivation)
     raise UsageError(f"--format: expected any of {', '.join(_render.FORMATS)}, got {fmt!r}")
@@ -75,14 +77,14 @@ def file_name(name: str, fmt: str, lang: str) -> str:
 
 
 def write(derivation: Derivation, directory: str | Path, formats: tuple[str, ...] = ("md", "json"),
-          langs: tuple[str, ...] = ("en",)) -> list[Path]:
+          langs: tuple[str, ...] = ("en",), template_dir: str | Path | None = None) -> list[Path]:
     """Render every requested document in memory first, then write each one atomically."""
     rendered: dict[str, str] = {}
     for lang in langs:
         for fmt in formats:
-            rendered.setdefault(file_name(derivation.name, fmt, lang), document(derivation, fmt, lang))
+            rendered.setdefault(file_name(derivation.name, fmt, lang), document(derivation, fmt, lang, template_dir))
     files = {name: text.encode("utf-8") for name, text in rendered.items()}
-    if any(fmt != "json" for fmt in formats):  # the documents that show the figures
+    if "md" in formats:  # the documents that link the figures (HTML carries its own)
         files |= {figure.file: figure.data for figure in derivation.figures}
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

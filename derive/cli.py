@@ -44,7 +44,7 @@ def parser() -> argparse.ArgumentParser:
     doc = commands.add_parser("doc", help="write the worked solution of one training step")
     doc.add_argument("spec", help="a .toml spec file or the name of a built-in example")
     doc.add_argument("-o", "--output", default=".", help="output folder (default: the current folder)")
-    doc.add_argument("--format", default="md,json", help="comma-separated: md, json (default: md,json)")
+    doc.add_argument("--format", default="md,json", help="comma-separated: md, html, json (default: md,json)")
     doc.add_argument("--lang", default="en", help="en, zh, or both as en,zh (default: en)")
     doc.add_argument("--precision", type=_digits, default=DEFAULT_DIGITS,
                      help=f"significant digits shown (default: {DEFAULT_DIGITS})")
@@ -52,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
     doc.add_argument("--focus", help="write out only these parameters' chains, e.g. w5,b3 or layer2 (the summary "
                      "lists all); needed for networks too big to write out in full")
     doc.add_argument("-q", "--quiet", action="store_true", help="no progress bar while training")
+    doc.add_argument("--template-dir", help="a folder of templates that override the built-in ones' blocks "
+                     '({% extends "derive/document.md.j2" %})')
 
     commands.add_parser("presets", help="list the built-in examples")
 
@@ -72,12 +74,14 @@ def main(argv: list[str] | None = None) -> int:
             langs = _choices(args.lang, render.LANGUAGES, "--lang")
             if args.notation is not None and args.notation not in NOTATIONS:
                 raise UsageError(f"--notation: expected one of {', '.join(NOTATIONS)}, got {args.notation!r}")
+            if args.template_dir is not None and not Path(args.template_dir).is_dir():
+                raise UsageError(f"--template-dir: expected a folder of templates, got {args.template_dir!r}")
             spec = load(args.spec)
             if args.focus is not None:
                 spec = dataclasses.replace(spec, focus=focused(spec, args.focus.split(","), spec.source, "--focus"))
             with _progress(spec.iterations, args.quiet) as progress:
                 derivation = derive(spec, notation=args.notation, digits=args.precision, progress=progress)
-            for path in write(derivation, args.output, formats, langs):
+            for path in write(derivation, args.output, formats, langs, args.template_dir):
                 print(path)
         elif args.command == "gallery":
             for path in regenerate_gallery(Path(args.output)):

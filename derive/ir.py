@@ -266,6 +266,16 @@ class Derivation:
         notes = dict(self.note)
         return notes.get(lang, notes.get("*", ""))
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a derivation as its document, the figures inlined as data: URIs."""
+        from .html import data_uri  # the views import the IR, not the other way round
+        from .render import markdown
+
+        text = markdown(self)
+        for figure in self.figures:
+            text = text.replace(f"]({figure.file})", f"]({data_uri(figure)})")
+        return text
+
 
 def values(node: Any) -> Iterator[Value]:
     """Every `Value` inside an IR object, in document order."""

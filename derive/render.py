@@ -18,7 +18,7 @@ from . import ir
 from .errors import UsageError
 
 LANGUAGES = ("en", "zh")
-FORMATS = ("md", "json")
+FORMATS = ("md", "html", "json")
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|$])")
 
@@ -39,11 +39,18 @@ def messages(lang: str) -> dict[str, str]:
     return tomllib.loads((template_root() / "lang" / f"{lang}.toml").read_text(encoding="utf-8"))
 
 
-def environment() -> jinja2.Environment:
-    """A Jinja2 environment for Markdown (no HTML autoescaping; plain text goes through `md`)."""
+def environment(template_dir: str | Path | None = None) -> jinja2.Environment:
+    """A Jinja2 environment: Markdown templates are not autoescaped (plain text goes through `md`),
+    HTML ones (*.html.j2) are.
+
+    With `template_dir`, its templates come first; the built-in ones stay reachable as
+    "derive/<name>", so a user's document.md.j2 can {% extends "derive/document.md.j2" %} and
+    override only the blocks it names."""
+    built_in = jinja2.FileSystemLoader(template_root())
+    loaders: list[jinja2.BaseLoader] = [] if template_dir is None else [jinja2.FileSystemLoader(template_dir)]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_root()),
-        autoescape=False,
+        loader=jinja2.ChoiceLoader([*loaders, built_in, jinja2.PrefixLoader({"derive": built_in})]),
+        autoescape=lambda name: name is not None and name.endswith(".html.j2"),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -54,11 +61,30 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def markdown(derivation: ir.Derivation, lang: str = "en") -> str:
+def markdown(derivation: ir.Derivation, lang: str = "en", template_dir: str | Path | None = None) -> str:
     """The worked solution as Markdown with $$ display math."""
     prose = types.SimpleNamespace(**messages(lang))  # attribute access that no dict method can shadow
-    text = environment().get_template("document.md.j2").render(d=derivation, t=prose, lang=lang)
+    text = _render(environment(template_dir), "document.md.j2", d=derivation, t=prose, lang=lang)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def html(derivation: ir.Derivation, lang: str = "en", template_dir: str | Path | None = None) -> str:
+    """The worked solution as one self-contained HTML page (see derive/html.py)."""
+    from . import html as html_view  # latex2mathml and markdown-it load only when HTML is asked for
+
+    body = html_view.body(markdown(derivation, lang, template_dir), derivation)
+    title = messages(lang)["title"] % {"name": derivation.name}
+    return _render(environment(template_dir), "page.html.j2", title=title, lang=lang, body=body)
+
+
+def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """A template rendered; a user's broken template (--template-dir) is a one-line usage error."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise UsageError(f"--template-dir: {exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise UsageError(f"--template-dir: template {name}: {exc.message or exc}") from None
 
 
 def json_text(derivation: ir.Derivation) -> str:
