@@ -25,7 +25,7 @@ from .spec import Spec, load
 from .size import refuse_oversize
 from .verify import reference, verify
 
-__all__ = ["derive", "load", "build", "verify", "document", "write", "Derivation", "Spec",
+__all__ = ["derive", "load", "build", "verify", "document", "pdf", "write", "Derivation", "Spec",
            "DeriveError", "SpecError", "UsageError", "VerificationError"]
 
 
@@ -55,20 +55,33 @@ def derive(source: str | Path | dict | Spec, *, notation: str | None = None, dig
         training = _history.build(spec, history, derivation.parameters, digits, tuple(compared))
         derivation = dataclasses.replace(derivation, training=training)
     verify(spec, derivation, numbers)
-    figures = tuple(dataclasses.replace(f, data=_figures.draw(spec, derivation, f, trained))
+    figures = tuple(dataclasses.replace(f, data=_figures.draw(spec, derivation, f, trained),
+                                        print_data=_figures.draw(spec, derivation, f, trained, "pdf")
+                                        if f.file.endswith(".svg") else b"")
                     for f in _figures.plan(spec, derivation))
     return dataclasses.replace(derivation, figures=figures)
 
 
 def document(derivation: Derivation, fmt: str, lang: str = "en", template_dir: str | Path | None = None) -> str:
-    """One rendered document: fmt is md, html or json; `template_dir` overrides template blocks."""
+    """One rendered text document: fmt is md, html, tex or json; `template_dir` overrides template blocks."""
     if fmt == "md":
         return _render.markdown(derivation, lang, template_dir)
     if fmt == "html":
         return _render.html(derivation, lang, template_dir)
+    if fmt == "tex":
+        return _render.tex(derivation, lang, template_dir)
     if fmt == "json":
         return _render.json_text(derivation)
     raise UsageError(f"--format: expected any of {', '.join(_render.FORMATS)}, got {fmt!r}")
+
+
+def pdf(derivation: Derivation, lang: str = "en", template_dir: str | Path | None = None) -> bytes:
+    """The LaTeX document compiled by xelatex (derive/typeset.py)."""
+    from .typeset import compile_pdf
+
+    figures = {f.print_file: f.print_data or f.data for f in derivation.figures}
+    stem = file_name(derivation.name, "tex", lang)[:-len(".tex")]
+    return compile_pdf(document(derivation, "tex", lang, template_dir), figures, stem)
 
 
 def file_name(name: str, fmt: str, lang: str) -> str:
@@ -78,14 +91,18 @@ def file_name(name: str, fmt: str, lang: str) -> str:
 
 def write(derivation: Derivation, directory: str | Path, formats: tuple[str, ...] = ("md", "json"),
           langs: tuple[str, ...] = ("en",), template_dir: str | Path | None = None) -> list[Path]:
-    """Render every requested document in memory first, then write each one atomically."""
-    rendered: dict[str, str] = {}
+    """Render every requested document in memory first (PDFs compiled), then write each one atomically."""
+    files: dict[str, bytes] = {}
     for lang in langs:
         for fmt in formats:
-            rendered.setdefault(file_name(derivation.name, fmt, lang), document(derivation, fmt, lang, template_dir))
-    files = {name: text.encode("utf-8") for name, text in rendered.items()}
-    if "md" in formats:  # the documents that link the figures (HTML carries its own)
+            name = file_name(derivation.name, fmt, lang)
+            if name not in files:
+                files[name] = (pdf(derivation, lang, template_dir) if fmt == "pdf" else
+                               document(derivation, fmt, lang, template_dir).encode("utf-8"))
+    if "md" in formats:  # the documents that link the figures (HTML and PDF carry their own)
         files |= {figure.file: figure.data for figure in derivation.figures}
+    if "tex" in formats:  # LaTeX includes an SVG's PDF twin
+        files |= {figure.print_file: figure.print_data or figure.data for figure in derivation.figures}
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

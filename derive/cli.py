@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tqdm
 
-from . import derive, render, write
+from . import derive, render, typeset, write
 from .errors import DeriveError, UsageError
 from .fmt import DEFAULT_DIGITS
 from .latex import NOTATIONS
@@ -104,10 +104,16 @@ def _progress(total: int, quiet: bool):
         yield lambda done: bar.update(done - bar.n)
 
 
-def regenerate_gallery(folder: Path) -> list[Path]:
-    """Every built-in example, in every gallery language and format."""
+def regenerate_gallery(folder: Path, pdf: bool | None = None) -> list[Path]:
+    """Every built-in example, in every gallery language and format; PDFs when `pdf` (by default:
+    when xelatex is installed, else a one-line note says they were left as they are)."""
+    if pdf is None:
+        pdf = typeset.available()
+        if not pdf:
+            print(f"derive: note: PDFs not regenerated: {typeset.INSTALL}", file=sys.stderr)
+    formats = tuple(f for f in render.FORMATS if pdf or f != "pdf")
     written = []
     for name in preset_names():
         derivation = derive(load_preset(name))
-        written += write(derivation, folder, render.FORMATS, GALLERY_LANGS)
+        written += write(derivation, folder, formats, GALLERY_LANGS)
     return written

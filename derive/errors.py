@@ -27,3 +27,7 @@ class VerificationError(DeriveError):
     """Two independent computations of the same number disagree: a bug in derive, never a document."""
 
     exit_code = 3
+
+
+class ToolError(DeriveError):
+    """An outside program a format needs (xelatex for PDF) is missing or failed."""

@@ -45,8 +45,9 @@ def classifier_2d(spec: Spec) -> bool:
     return spec.layers[0] == 2 and spec.loss in ("bce", "cross_entropy") and spec.layers[-1] <= 2
 
 
-def draw(spec: Spec, d: Derivation, figure: Figure, trained: dict) -> bytes:
-    """The image of `figure`; `trained` holds (spec, trained parameters) by "final" and "hidden:<k>"."""
+def draw(spec: Spec, d: Derivation, figure: Figure, trained: dict, ext: str | None = None) -> bytes:
+    """The image of `figure` as its file's format (or `ext`: pdf, for LaTeX); `trained` holds (spec,
+    trained parameters) by "final" and "hidden:<k>"."""
     import matplotlib  # here, not at the top: a document without figures does not wait for it
 
     with matplotlib.rc_context(_STYLE):
@@ -61,7 +62,7 @@ def draw(spec: Spec, d: Derivation, figure: Figure, trained: dict) -> bytes:
             fig = _hidden(d, trained)
         else:
             raise ValueError(figure.kind)
-        return _save(fig, figure.file.rsplit(".", 1)[-1])
+        return _save(fig, ext or figure.file.rsplit(".", 1)[-1])
 
 
 def _subplots(rows: int = 1, columns: int = 1, *, figsize: tuple[float, float], squeeze: bool = True):
@@ -74,7 +75,7 @@ def _subplots(rows: int = 1, columns: int = 1, *, figsize: tuple[float, float], 
 
 def _save(fig, ext: str) -> bytes:
     buffer = io.BytesIO()
-    metadata = {"Date": None} if ext == "svg" else {}
+    metadata = {"Date": None} if ext == "svg" else {"CreationDate": None} if ext == "pdf" else {}
     fig.savefig(buffer, format=ext, metadata=metadata, bbox_inches="tight", dpi=110)
     return buffer.getvalue()
 

@@ -227,6 +227,12 @@ class Figure:
     kind: str  # network | loss | boundary | hidden
     file: str
     data: bytes = dataclasses.field(default=b"", repr=False, compare=False)  # the image, drawn by `figures`
+    print_data: bytes = dataclasses.field(default=b"", repr=False, compare=False)  # an SVG's PDF twin, for LaTeX
+
+    @property
+    def print_file(self) -> str:
+        """The file LaTeX includes: the PDF twin of an SVG (xelatex reads no SVG), else the image itself."""
+        return self.file.rsplit(".", 1)[0] + ".pdf" if self.print_data else self.file
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from . import ir
 from .errors import UsageError
 
 LANGUAGES = ("en", "zh")
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "tex", "pdf", "json")
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|$])")
 
@@ -75,6 +75,14 @@ def html(derivation: ir.Derivation, lang: str = "en", template_dir: str | Path |
     body = html_view.body(markdown(derivation, lang, template_dir), derivation)
     title = messages(lang)["title"] % {"name": derivation.name}
     return _render(environment(template_dir), "page.html.j2", title=title, lang=lang, body=body)
+
+
+def tex(derivation: ir.Derivation, lang: str = "en", template_dir: str | Path | None = None) -> str:
+    """The worked solution as a standalone LaTeX document (see derive/tex.py), for xelatex."""
+    from . import tex as tex_view
+
+    title, body = tex_view.body(markdown(derivation, lang, template_dir), derivation)
+    return _render(environment(template_dir), "page.tex.j2", title=title, lang=lang, body=body)
 
 
 def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
