@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -55,6 +56,12 @@ def parser() -> argparse.ArgumentParser:
     doc.add_argument("--template-dir", help="a folder of templates that override the built-in ones' blocks "
                      '({% extends "derive/document.md.j2" %})')
 
+    check = commands.add_parser("check", help="find the numbers of a walkthrough that do not follow from its network")
+    check.add_argument("spec", help="a .toml spec file or the name of a built-in example: the network described")
+    check.add_argument("document", help="the walkthrough: Markdown, plain text or LaTeX")
+    check.add_argument("--report", default="md", choices=("md", "json"), help="md (default) or json, on stdout")
+    check.add_argument("--lr", help="learning rates whose updates the document may show, e.g. 0.5,0.1")
+
     commands.add_parser("presets", help="list the built-in examples")
 
     gallery = commands.add_parser("gallery", help="regenerate the gallery of every built-in example")
@@ -83,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
                 derivation = derive(spec, notation=args.notation, digits=args.precision, progress=progress)
             for path in write(derivation, args.output, formats, langs, args.template_dir):
                 print(path)
+        elif args.command == "check":
+            return _check(args)
         elif args.command == "gallery":
             for path in regenerate_gallery(Path(args.output)):
                 print(path)
@@ -90,6 +99,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"derive: error: {exc}", file=sys.stderr)
         return exc.exit_code
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """derive check: exit 0 when every number follows from the network, 1 when something is suspicious."""
+    from . import check
+
+    rates = check.parse_rates(args.lr)
+    spec = load(args.spec)
+    path = Path(args.document)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.document}: expected a readable UTF-8 text file ({exc.__class__.__name__})") from None
+    report = check.check(spec, text, args.document, rates)
+    if args.report == "json":
+        print(json.dumps(check.json_view(report), indent=2, ensure_ascii=False))
+    else:
+        print(check.markdown(report), end="")
+    return 0 if report.clean else 1
 
 
 @contextlib.contextmanager

@@ -14,7 +14,8 @@ from .spec import Param, Spec
 
 # name -> (f(z, slope), f'(z, a = f(z), slope)); at a kink (z = 0) the derivative is the left branch's
 _ACTIVATIONS = {
-    "sigmoid": (lambda z, s: 1.0 / (1.0 + np.exp(-z)), lambda z, a, s: a * (1.0 - a)),
+    # sigmoid': a (1 - a) with 1 - a = sigmoid(-z), which keeps its digits where a rounds to 1
+    "sigmoid": (lambda z, s: 1.0 / (1.0 + np.exp(-z)), lambda z, a, s: a / (1.0 + np.exp(z))),
     "tanh": (lambda z, s: np.tanh(z), lambda z, a, s: 1.0 - a * a),
     "relu": (lambda z, s: np.where(z > 0, z, 0.0), lambda z, a, s: np.where(z > 0, 1.0, 0.0)),
     "leaky_relu": (lambda z, s: np.where(z > 0, z, s * z), lambda z, a, s: np.where(z > 0, 1.0, s)),

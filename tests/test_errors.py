@@ -113,7 +113,7 @@ def test_base_spec_is_valid(tmp_path, capsys):
 @pytest.mark.parametrize("args, message", [
     (["doc", "no-such-example"], "no-such-example: SPEC: expected a .toml file or a built-in example"),
     (["doc", "missing.toml"], "missing.toml: SPEC: expected a readable .toml file"),
-    (["doc", "two-two-two", "--format", "md,docx"], "--format: expected a comma-separated list of md, html, json"),
+    (["doc", "two-two-two", "--format", "md,docx"], "--format: expected a comma-separated list of md, html, tex, pdf, json"),
     (["doc", "two-two-two", "--lang", "fr"], "--lang: expected a comma-separated list of en, zh"),
     (["doc", "two-two-two", "--notation", "feynman"], "--notation: expected one of in-out, net-out, nielsen"),
 ])

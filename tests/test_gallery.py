@@ -35,8 +35,10 @@ def test_gallery_is_fresh(root, tmp_path):
 
 
 def test_same_input_same_bytes(tmp_path):
-    first = derive.write(derive.derive("two-two-two"), tmp_path / "a", ("md", "json"), ("en", "zh"))
-    second = derive.write(derive.derive("two-two-two"), tmp_path / "b", ("md", "json"), ("en", "zh"))
+    formats = ("md", "html", "tex", "json")
+    first = derive.write(derive.derive("two-two-two"), tmp_path / "a", formats, ("en", "zh"))
+    second = derive.write(derive.derive("two-two-two"), tmp_path / "b", formats, ("en", "zh"))
+    assert {p.suffix for p in first} >= {".md", ".html", ".tex", ".json", ".svg", ".pdf"}
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
 
 

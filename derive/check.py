@@ -1,0 +1,517 @@
+"""derive check: find the numbers of a hand-written walkthrough that do not follow from its network.
+
+Every quantity of the network comes from the NumPy engine (the one `derive doc` is verified
+against), plus the small intermediate numbers walkthroughs write (each term of a net input, 1 - out,
+e^-in, t - out, updates at other learning rates). Every decimal number of the document is then
+classified:
+
+- known: a quantity, right to the digits written; rounding: off by one in the last digit;
+- consistent: not a quantity, but inside an arithmetic chain whose equalities hold (a partial sum);
+- suspicious: anything else, reported with the quantity it most likely meant (the one the left-hand
+  side names, e.g. out_h2, when the number is that equation's result; else the nearest value).
+
+Equalities between numeric sides of display maths (0.1 x 0.1 + 0.2 x 0.2 = 0.05) are evaluated with
+SymPy's LaTeX parser and reported when they do not hold, even when every operand is right.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import numeric
+from .errors import UsageError
+from .spec import Spec
+
+NEAR = 0.02  # relative: a wrong operand within 2% of a quantity is taken to mean it
+
+
+@dataclass(frozen=True)
+class Quantity:
+    key: str
+    name: str  # readable: out_h1, dE/dw5, w5+ (lr 0.5)
+    value: float
+    pattern: re.Pattern | None = None  # matches a normalized left-hand side that names this quantity
+
+
+@dataclass(frozen=True)
+class Found:
+    """One decimal number of the document and its verdict."""
+
+    line: int
+    column: int
+    text: str
+    value: float
+    decimals: int
+    verdict: str  # known | rounding | consistent | suspicious
+    meant: str | None = None  # the quantity's name
+    true: float | None = None
+    context: str = ""  # the equation's left-hand side, as written
+
+
+@dataclass(frozen=True)
+class BrokenEquality:
+    line: int
+    left: str
+    right: str
+    left_value: float
+    right_value: float
+
+
+@dataclass(frozen=True)
+class Report:
+    source: str
+    numbers: tuple[Found, ...]
+    equalities: tuple[BrokenEquality, ...]
+
+    @property
+    def suspicious(self) -> tuple[Found, ...]:
+        return tuple(f for f in self.numbers if f.verdict == "suspicious")
+
+    @property
+    def clean(self) -> bool:
+        return not self.suspicious and not self.equalities
+
+
+# -- the quantities ---------------------------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    """A left-hand side reduced to letters and digits: {\\rm out}_{h_2} -> outh2, \\sigma_{O_1} -> sigmao1."""
+    text = re.sub(r"\^\{\(\d+\)\}", "", text)  # a sample's superscript: (E_o1)^{(2)}
+    text = re.sub(r"\\(rm|mathrm|text|mathit|left|right|,|;|!|quad|qquad)\b", "", text)
+    text = re.sub(r"\\(partial)", "d", text)
+    text = re.sub(r"\\([a-zA-Z]+)", r"\1", text)
+    return re.sub(r"[^0-9a-z+'总/]", "", text.lower())
+
+
+def _label(label: str) -> str:
+    return re.escape(_norm(label))
+
+
+def quantities(spec: Spec, rates: tuple[float, ...] = ()) -> list[Quantity]:
+    """Every quantity of one step of `spec` (and the updates at each rate in `rates`)."""
+    values = numeric.quantities(spec)
+    several = spec.samples > 1
+    found: list[Quantity] = []
+
+    def add(key: str, name: str, value: float, pattern: str | None = None):
+        found.append(Quantity(key, name, float(value), re.compile(pattern) if pattern else None))
+
+    for key, value in values.items():
+        parts = key.split(":")
+        sample = ""
+        if parts[0].isdigit():
+            sample = f" (sample {int(parts[0]) + 1})" if several else ""
+            parts = parts[1:]
+        kind, rest = parts[0], parts[1:]
+        if kind in ("x", "t", "in", "out", "E", "delta", "dE/dout", "dout/din") and len(rest) == 1:
+            label = rest[0]
+            lab = _label(label)
+            pattern = {"x": rf"^{lab}$", "t": rf"^(t|target|o)?{lab}$", "in": rf"^(in|net|z){lab}$",
+                       "out": rf"^(out|a|y){lab}$", "E": rf"^e(out)?{lab}$", "delta": rf"^(delta|sigma){lab}$",
+                       "dE/dout": rf"^fracde(总|total|tot)?dout{lab}$", "dout/din": rf"^fracdout{lab}din{lab}$"}[kind]
+            name = {"dE/dout": f"dE/dout_{label}", "dout/din": f"dout_{label}/din_{label}"}.get(kind, f"{kind}_{label}")
+            add(key, name + sample, value, pattern)
+        elif kind == "dout/din" and len(rest) == 2:  # a softmax layer's Jacobian entry
+            add(key, f"dout_{rest[0]}/din_{rest[1]}{sample}", value,
+                rf"^fracdout{_label(rest[0])}din{_label(rest[1])}$")
+        elif kind == "E" and not rest:
+            add(key, f"E_total{sample}", value, r"^e(总|total|tot)?$")
+        elif kind == "param":
+            add(key, rest[0], value, rf"^{_label(rest[0])}$")
+        elif kind == "grad":
+            add(key, f"dE/d{rest[0]}", value, rf"^fracde(总|total|tot)?d{_label(rest[0])}$")
+        elif kind == "updated":
+            add(key, f"{rest[0]}+ (lr {spec.learning_rate:g})", value,
+                rf"^{_label(rest[0])}(\+|'|new|\^\+|\^new)$")
+        elif kind == "path":  # delta of rest[1] times the weight from rest[0]: dE_o1/dout_h1 for an output o1
+            add(key, f"path {rest[0]}->{rest[1]}{sample}", value,
+                rf"^fracde(out)?{_label(rest[1])}d(out)?{_label(rest[0])}$")
+        elif kind == "lr":
+            add(key, f"learning rate {value:g}", value, r"^(alpha|eta|lr)$")
+        elif kind == "dE/dp":  # one sample's gradient
+            add(key, f"dE/d{rest[0]}{sample}", value, rf"^fracde(总|total|tot)?d{_label(rest[0])}$")
+        elif kind in ("din/dout", "din/dp", "l2", "m", "reg", "objective", "unit"):
+            add(key, key, value)
+    # the small steps walkthroughs write out
+    for key, value in values.items():
+        parts = key.split(":")
+        if len(parts) == 3 and parts[1] == "out":
+            add(f"{key}:complement", f"1 - out_{parts[2]}", 1.0 - value)
+        if len(parts) == 3 and parts[1] == "in":
+            add(f"{key}:exp", f"e^-in_{parts[2]}", math.exp(-value) if value > -700 else math.inf)
+            add(f"{key}:exp1", f"1 + e^-in_{parts[2]}", 1.0 + (math.exp(-value) if value > -700 else math.inf))
+        if len(parts) == 3 and parts[1] == "t":
+            out = values.get(f"{parts[0]}:out:{parts[2]}")
+            if out is not None:
+                add(f"{key}:error", f"t - out_{parts[2]}", value - out)
+                add(f"{key}:error2", f"(t - out_{parts[2]})^2", (value - out) ** 2)
+    arrays = numeric.Arrays.from_spec(spec)
+    x = np.array(spec.inputs, dtype=np.float64)
+    _, outs = numeric.forward(spec, arrays, x)
+    for p in spec.parameters():  # each term w * source of a net input
+        if p.kind == "weight":
+            for s in range(spec.samples):
+                add(f"{s}:term:{p.name}", f"{p.name} x {spec.labels[p.layer - 1][p.src]}",
+                    p.value * outs[p.layer - 1][s, p.src])
+    if spec.iterations and spec.learning_rate is not None:
+        found += _training(spec)
+    for rate in rates:
+        if rate != spec.learning_rate:
+            add(f"lr@{rate:g}", f"learning rate {rate:g}", rate, r"^(alpha|eta|lr)$")
+        for p in spec.parameters():
+            if f"grad:{p.name}" in values and rate != spec.learning_rate:
+                add(f"updated:{p.name}@{rate:g}", f"{p.name}+ (lr {rate:g})", p.value - rate * values[f"grad:{p.name}"],
+                    rf"^{_label(p.name)}(\+|'|new|\^\+|\^new)$")
+    return found
+
+
+def _training(spec: Spec) -> list[Quantity]:
+    """The numbers of training: the loss after every iteration, and what train.check computes
+    independently (losses at the checkpoints, final parameters and outputs, drops, accuracy), for the
+    spec and for each network of its hidden-size comparison."""
+    from . import train
+
+    found = []
+    for prefix, variant in [("train:", spec)] + [(f"train:hidden:{v.layers[1]}:", v) for v in spec.compare_hidden]:
+        history = train.run(variant)
+        where = "" if variant is spec else f" ({variant.layers[1]} hidden)"
+        found += [Quantity(f"{prefix}loss@{k}", f"E after {k} iterations{where}", loss)
+                  for k, loss in enumerate(history.losses)]
+        for key, value in train.check(variant, history).items():
+            name = key[len("train:"):].replace(":", " ")
+            found.append(Quantity(prefix + key[len("train:"):], f"{name} after training{where}", value))
+    return found
+
+
+# -- the document -----------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\d.])-?\d+\.\d+(?:\s*\\times\s*10\^\{?-?\d+\}?|[eE][-+]?\d+)?(?![\w.])")
+_SCALE = re.compile(r"\\times\s*10\^\{?(-?\d+)\}?|[eE]([-+]?\d+)")
+_TAG = re.compile(r"[（(]\s*[1-9]\d*(?:\.\d+)+\s*式?\s*[)）]")  # (5.16), (5.24式): an equation's label
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\begin\{(align\*?|aligned|equation\*?)\}.*?\\end\{\1\}|\\\[.*?\\\]", re.S)
+
+
+def _lines(text: str) -> list[int]:
+    """The offset at which each line starts."""
+    return [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+
+def _position(starts: list[int], offset: int) -> tuple[int, int]:
+    import bisect
+    line = bisect.bisect_right(starts, offset) - 1
+    return line + 1, offset - starts[line] + 1
+
+
+def _decimals(text: str) -> int:
+    """Digits after the point of the mantissa."""
+    return len(re.match(r"-?\d+\.(\d+)", text).group(1))
+
+
+def _parse(text: str) -> tuple[float, float]:
+    """A written number's value and the size of one unit in its last written digit."""
+    mantissa = re.match(r"-?\d+\.\d+", text).group()
+    scale = _SCALE.search(text)
+    exponent = int(next(g for g in scale.groups() if g is not None)) if scale else 0
+    return float(mantissa) * 10.0 ** exponent, 10.0 ** (exponent - _decimals(text))
+
+
+def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float, ...] = ()) -> Report:
+    """Classify every decimal number of `text` against the network of `spec`."""
+    known = quantities(spec, rates)
+    starts = _lines(text)
+    math_spans = [(m.start(), m.end()) for m in _MATH.finditer(text)]
+    tags = [(m.start(), m.end()) for m in _TAG.finditer(text)]
+    chains = list(_chains(text))
+    given = frozenset(v for row in (*spec.inputs, *spec.targets) for v in row) | frozenset(
+        p.value for p in spec.parameters()) | frozenset(r for r in (spec.learning_rate, *rates) if r is not None)
+    consistent, broken = _evaluate(chains, starts, given)
+    found = []
+    for m in _NUMBER.finditer(text):
+        start = m.start()
+        if any(a <= start < b for a, b in tags):
+            continue
+        in_math = any(a <= start < b for a, b in math_spans)
+        number = m.group()
+        if not in_math and re.fullmatch(r"-?[1-9]\d*\.\d{1,2}", number):
+            continue  # prose like "3.5" names a section or an equation
+        line, column = _position(starts, start)
+        found.append(_classify(number, line, column, start, known, chains, consistent))
+    return Report(source, tuple(found), tuple(broken))
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """One equation: its left-hand side and its right-hand sides, each as (start, end, text) in the text."""
+
+    lhs: str
+    sides: tuple[tuple[int, int, str], ...]
+
+
+def _split(text: str, a: int, b: int, separator: str) -> list[tuple[int, int]]:
+    """Spans of text[a:b] between the separators that sit outside braces, brackets and parentheses."""
+    spans, depth, start, i = [], 0, a, a
+    while i < b:
+        c = text[i]
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, i):
+            spans.append((start, i))
+            start = i + len(separator)
+            i = start
+            continue
+        i += 1
+    spans.append((start, b))
+    return spans
+
+
+def _chains(text: str):
+    """Every equation of the maths: an aligned block's rows that start with = continue the equation
+    above them; "a = 1, b = 2" is two equations."""
+    for m in _MATH.finditer(text):
+        chains: list[_Chain] = []
+        for row_a, row_b in _split(text, m.start(), m.end(), "\\\\"):
+            pieces = _split(text, row_a, row_b, ",")
+            merged: list[tuple[int, int]] = []
+            for a, b in pieces:  # a comma starts a new equation only when an "=" follows it
+                if merged and "=" not in text[a:b]:
+                    merged[-1] = (merged[-1][0], b)
+                else:
+                    merged.append((a, b))
+            for a, b in merged:
+                cuts = [a + e.start() for e in re.finditer("=", text[a:b])]
+                if not cuts:
+                    continue
+                bounds = [a, *cuts, b]
+                sides = tuple((x + (1 if i else 0), y, text[x + (1 if i else 0):y])
+                              for i, (x, y) in enumerate(zip(bounds, bounds[1:])))
+                lhs = _clean(sides[0][2])
+                if not lhs and chains:
+                    chains[-1] = _Chain(chains[-1].lhs, chains[-1].sides + sides[1:])
+                else:
+                    chains.append(_Chain(lhs, sides[1:]))
+        yield from chains
+
+
+_OPERATORS = "cdot|times|frac|dfrac|left|right|qquad|quad|partial|begin|end|rm|mathrm|text|big|Big"
+_ATOM = re.compile(r"-?\d+(?:\.\d+)?"
+                   r"|\{\\rm\s*[A-Za-z]+\}(?:_\{(?:[^{}]|\{[^{}]*\})*\})?"
+                   rf"|\\(?!(?:{_OPERATORS})(?![a-zA-Z]))[a-zA-Z]+(?:_\{{(?:[^{{}}]|\{{[^{{}}]*\}})*\}}|_\w)?"
+                   r"|[A-Za-z](?:_\{(?:[^{}]|\{[^{}]*\})*\}|_\w)?")
+
+
+_BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})*\}"  # {...} nested up to 4 deep
+_DERIVATIVE = re.compile(rf"\\frac\s*\{{\s*\\partial(?:[^{{}}]|{_BRACED})*\}}\s*\{{\s*\\partial(?:[^{{}}]|{_BRACED})*\}}")
+
+
+def _atoms(side: str) -> list[tuple[int, int, str]]:
+    """The numbers and the symbols of a side, in order, with their spans in the side; a partial
+    derivative dA/dB is one symbol."""
+    found = [(m.start(), m.end(), m.group()) for m in _DERIVATIVE.finditer(side)]
+    cleaned = _DERIVATIVE.sub(lambda m: " " * len(m.group()), side)
+    cleaned = _TAG.sub(lambda m: " " * len(m.group()), cleaned)
+    cleaned = re.sub(r"\\(begin|end)\{[^{}]*\}|\\(cdot|times|frac|dfrac|left|right|qquad|quad|partial|big|Big)"
+                     r"(?![a-zA-Z])", lambda m: " " * len(m.group()), cleaned)
+    return sorted(found + [(m.start(), m.end(), m.group()) for m in _ATOM.finditer(cleaned)])
+
+
+def _clean(side: str) -> str:
+    side = _TAG.sub("", side)
+    side = re.sub(r"\\(begin|end)\{[a-z*]+\}|\\\\|&|\\qquad|\\quad|\\ |\$", " ", side)
+    return side.strip()
+
+
+_NUMERIC_SIDE = re.compile(r"^[\d.\s+\-*/()\[\]{}^,]*(?:(?:\\times|\\cdot|\\frac|\\left|\\right|e)[\d.\s+\-*/()\[\]{}^,]*)*$")
+
+
+def _value(side: str, given: frozenset[float] = frozenset()) -> tuple[float, float] | None:
+    """A side made of numbers and arithmetic only, evaluated by SymPy's LaTeX parser: its value, and
+    how far the rounding of its written numbers (half a unit in each one's last digit; none for the
+    spec's own numbers in `given`, which are exact) can move it. None for a side with symbols or one
+    the parser cannot read."""
+    text = _clean(side)
+    if not text or not re.search(r"\d", text) or not _NUMERIC_SIDE.match(text):
+        return None
+    import sympy as sp
+    from sympy.parsing.latex import parse_latex
+
+    values, halves = {}, {}
+
+    def placeholder(m: re.Match) -> str:
+        symbol = sp.Symbol(f"n_{{{len(values)}}}")
+        values[symbol], unit = _parse(m.group())
+        halves[symbol] = 0.0 if values[symbol] in given else unit / 2
+        return f"({symbol.name})"
+
+    text = _NUMBER.sub(placeholder, text).replace("[", "(").replace("]", ")").replace("*", r"\cdot ")
+    try:
+        expr = parse_latex(text).xreplace({sp.Symbol("e"): sp.E})
+        names = {sym.name: sym for sym in expr.free_symbols}
+        at = {names[sym.name]: sp.Float(v, 30) for sym, v in values.items() if sym.name in names}
+        if len(at) != len(expr.free_symbols):
+            return None
+        value = float(expr.xreplace(at).evalf(30))
+        spread = sum(abs(float(expr.diff(sym).xreplace(at).evalf(30))) * halves[next(k for k in values if k.name == sym.name)]
+                     for sym in at)
+    except Exception:  # noqa: BLE001 - a side the parser cannot read is simply not checked
+        return None
+    return value, spread
+
+
+def _evaluate(chains: list[_Chain], starts: list[int], given: frozenset[float]) -> tuple[set[int], list[BrokenEquality]]:
+    """Offsets of numbers inside sides whose equality with the next side holds (to within the
+    rounding of the numbers written on both), and the equalities that do not hold."""
+    consistent: set[int] = set()
+    broken = []
+    for chain in chains:
+        values = [(_value(raw, given), a, b, raw) for a, b, raw in chain.sides]
+        for (left, a1, b1, raw1), (right, a2, b2, raw2) in zip(values, values[1:]):
+            if left is None or right is None:
+                continue
+            if re.fullmatch(r"\s*-?\d+\s*", _clean(raw2)):
+                continue  # a bare integer result (20 for 20.0000000031) is taken as rounded
+            (lv, lu), (rv, ru) = left, right
+            if abs(lv - rv) <= (lu + ru) * 1.000001 + 1e-12 * max(abs(lv), abs(rv)) + 1e-300:
+                consistent.update(range(a1, b1))
+                consistent.update(range(a2, b2))
+            else:
+                line, _ = _position(starts, a2)
+                broken.append(BrokenEquality(line, _clean(raw1), _clean(raw2), lv, rv))
+    return consistent, broken
+
+
+def _named(known: list[Quantity], symbol: str) -> list[Quantity]:
+    norm = _norm(symbol)
+    return [q for q in known if q.pattern is not None and q.pattern.search(norm)]
+
+
+def _aligned_symbol(chain: _Chain, index: int, start: int) -> tuple[str, bool] | None:
+    """The symbol standing where the number at `start` stands, in an earlier side of the same shape
+    (0.6 x 0.6592603884 under w_6 . out_h2 -> out_h2), and whether a minus sign stands before it there
+    (e^{-0.6} under e^{-in_h1}: the number's own sign is the formula's)."""
+    a, b, raw = chain.sides[index]
+    atoms = _atoms(raw)
+    position = next((i for i, (x, y, _) in enumerate(atoms) if a + x <= start < a + y), None)
+    if position is None:
+        return None
+    for earlier in reversed(chain.sides[:index]):
+        symbols = _atoms(earlier[2])
+        if len(symbols) == len(atoms) and not re.fullmatch(r"-?\d+(\.\d+)?", symbols[position][2]):
+            x = symbols[position][0]
+            return symbols[position][2], earlier[2][:x].rstrip().endswith("-")
+    return None
+
+
+def text_before(chain: _Chain, index: int, start: int) -> str:
+    """The side's text before the number at `start`."""
+    a, _, raw = chain.sides[index]
+    return raw[:start - a]
+
+
+def _classify(number: str, line: int, column: int, start: int, known: list[Quantity], chains: list[_Chain],
+              consistent: set[int]) -> Found:
+    value, last = _parse(number)
+    decimals = _decimals(number)
+    half = 0.5 * last
+    found = next(((c, i) for c in chains for i, (a, b, _) in enumerate(c.sides) if a <= start < b), None)
+    chain, index = found if found else (None, -1)
+    base = Found(line, column, number, value, decimals, "known", context=chain.lhs if chain else "")
+    exact = [q for q in known if abs(q.value - value) <= half * 1.0000001]
+    # what the number stands for: the left-hand side when it is the equation's result, else the symbol
+    # at its place in an earlier side of the same shape
+    named: list[Quantity] = []
+    operand = False  # a number inside an expression (its symbol is a guess), not an equation's result
+    if chain is not None:
+        if re.fullmatch(r"-?\d+\.\d+", _clean(chain.sides[index][2])):
+            named = _named(known, chain.lhs)
+        else:
+            aligned = _aligned_symbol(chain, index, start)
+            if aligned is not None:
+                symbol, negated = aligned
+                named, operand = _named(known, symbol), True
+                base = dataclasses.replace(base, context=symbol)
+                own_sign = not re.search(r"-\s*(\\left\s*\(|\()?\s*$", text_before(chain, index, start))
+                if negated and number.startswith("-") and own_sign:
+                    value = -value  # the value the document claims for the symbol
+                    base = dataclasses.replace(base, value=value)
+                    exact = [q for q in known if abs(q.value - value) <= half * 1.0000001]
+    nearest = min(known, key=lambda q: abs(q.value - value) / max(abs(q.value), 1e-12))
+    near = abs(nearest.value - value) <= NEAR * max(abs(nearest.value), 1e-12)
+    if operand and named and near and all(abs(q.value - value) > 0.5 * max(abs(q.value), 1e-12) for q in named):
+        named = []  # the symbol's quantity is far off and another is close: the number is more likely that one
+    if named and not any(q in named for q in exact):
+        q = min(named, key=lambda q: abs(q.value - value))
+        verdict = "rounding" if abs(q.value - value) <= 1.5 * last else "suspicious"
+        return dataclasses.replace(base, verdict=verdict, meant=q.name, true=q.value)
+    if exact:
+        q = next((q for q in exact if q in named), None) or min(exact, key=lambda q: abs(q.value - value))
+        return dataclasses.replace(base, meant=q.name, true=q.value)
+    close = [q for q in known if abs(q.value - value) <= 1.5 * last]
+    if close:
+        q = min(close, key=lambda q: abs(q.value - value))
+        return dataclasses.replace(base, verdict="rounding", meant=q.name, true=q.value)
+    if start in consistent and not near:
+        return dataclasses.replace(base, verdict="consistent")
+    return dataclasses.replace(base, verdict="suspicious", meant=nearest.name, true=nearest.value)
+
+
+def parse_rates(text: str | None) -> tuple[float, ...]:
+    if not text:
+        return ()
+    try:
+        rates = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise UsageError(f"--lr: expected comma-separated learning rates such as 0.5,0.1, got {text!r}") from None
+    if not all(math.isfinite(r) and r > 0 for r in rates):
+        raise UsageError(f"--lr: expected positive learning rates, got {text!r}")
+    return rates
+
+
+# -- the report -------------------------------------------------------------------------------------
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.10g}"
+
+
+def markdown(report: Report) -> str:
+    """The report as Markdown (which also reads well in a terminal)."""
+    counts = {verdict: sum(f.verdict == verdict for f in report.numbers)
+              for verdict in ("known", "rounding", "consistent", "suspicious")}
+    lines = [f"# derive check: {report.source}", "",
+             f"{len(report.numbers)} numbers: {counts['known']} known quantities, {counts['rounding']} rounded "
+             f"in the last digit, {counts['consistent']} inside consistent arithmetic, {counts['suspicious']} "
+             f"suspicious; {len(report.equalities)} equalities that do not hold.", ""]
+    if report.suspicious:
+        lines += ["## Suspicious numbers", "", "| line:col | written | in | likely meant | true value | difference |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for f in report.suspicious:
+            difference = "" if f.true is None else _number(f.value - f.true)
+            context = f.context.replace("|", r"\|") if f.context else ""
+            lines.append(f"| {f.line}:{f.column} | {f.text} | `{context}` | {f.meant or ''} | {_number(f.true)} | "
+                         f"{difference} |")
+        lines.append("")
+    if report.equalities:
+        lines += ["## Equalities that do not hold", ""]
+        for e in report.equalities:
+            lines.append(f"- line {e.line}: `{e.left} = {e.right}`: the left side is {_number(e.left_value)}, "
+                         f"the right side {_number(e.right_value)}")
+        lines.append("")
+    rounded = [f for f in report.numbers if f.verdict == "rounding"]
+    if rounded:
+        lines += ["## Rounded in the last digit", ""]
+        lines += [f"- line {f.line}: {f.text} ({f.meant} = {_number(f.true)})" for f in rounded]
+        lines.append("")
+    if report.clean:
+        lines += ["Every number follows from the network.", ""]
+    return "\n".join(lines)
+
+
+def json_view(report: Report) -> dict:
+    return {"source": report.source, "clean": report.clean,
+            "numbers": [dataclasses.asdict(f) for f in report.numbers],
+            "equalities": [dataclasses.asdict(e) for e in report.equalities]}

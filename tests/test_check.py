@@ -1,0 +1,148 @@
+"""derive check: documents written for the purpose (right, one wrong digit, a swapped label, a wrong
+arithmetic chain, rounding in the last digit), derive's own gallery (all right), and the CLI."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+import derive
+from derive.check import check
+from derive.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _forward() -> dict[str, float]:
+    """The two-two-two network's forward pass, computed here."""
+    sig = lambda z: 1.0 / (1.0 + math.exp(-z))  # noqa: E731
+    in_h1 = 0.1 * 0.1 + 0.2 * 0.2 + 0.55
+    in_h2 = 0.3 * 0.1 + 0.4 * 0.2 + 0.56
+    h1, h2 = sig(in_h1), sig(in_h2)
+    in_o1, in_o2 = 0.5 * h1 + 0.6 * h2 + 0.66, 0.7 * h1 + 0.8 * h2 + 0.67
+    o1, o2 = sig(in_o1), sig(in_o2)
+    return {"in_h1": in_h1, "in_h2": in_h2, "h1": h1, "h2": h2, "in_o1": in_o1, "in_o2": in_o2, "o1": o1, "o2": o2,
+            "E_o1": 0.5 * (0.01 - o1) ** 2, "E_o2": 0.5 * (0.99 - o2) ** 2}
+
+
+def _walkthrough(v: dict[str, float], *, h2: str | None = None, e_o1: str | None = None,
+                 in_o1: str | None = None, h1: str | None = None) -> str:
+    """A short hand-style walkthrough of the forward pass and the error, with numbers from `v`;
+    each keyword replaces one written number."""
+    f = lambda x: f"{x:.10f}"  # noqa: E731
+    return f"""# Forward pass
+
+$$
+\\begin{{aligned}}
+{{\\rm in}}_{{h_1}} &= w_1 i_1 + w_2 i_2 + b_1 \\\\
+&= 0.1 \\times 0.1 + 0.2 \\times 0.2 + 0.55 \\\\
+&= {v['in_h1']:.2f}
+\\end{{aligned}}
+$$
+
+$$
+{{\\rm out}}_{{h_1}} = {h1 or f(v['h1'])}, \\quad {{\\rm out}}_{{h_2}} = {h2 or f(v['h2'])}
+$$
+
+$$
+\\begin{{aligned}}
+{{\\rm in}}_{{o_1}} &= w_5 \\cdot {{\\rm out}}_{{h_1}} + w_6 \\cdot {{\\rm out}}_{{h_2}} + b_3 \\\\
+&= 0.5 \\times {f(v['h1'])} + 0.6 \\times {h2 or f(v['h2'])} + 0.66 \\\\
+&= {in_o1 or f(v['in_o1'])}
+\\end{{aligned}}
+$$
+
+The errors: $E_{{o_1}} = {e_o1 or f(v['E_o1'])}$ and $E_{{o_2}} = {f(v['E_o2'])}$.
+"""
+
+
+def _verdicts(text: str) -> list:
+    return check(derive.load("two-two-two"), text).numbers
+
+
+def test_a_correct_walkthrough_reports_nothing():
+    report = check(derive.load("two-two-two"), _walkthrough(_forward()))
+    assert report.clean, [f for f in report.numbers if f.verdict != "known"]
+    assert len(report.numbers) == 16
+
+
+def test_a_single_wrong_digit_is_reported_with_its_quantity():
+    v = _forward()
+    right = f"{v['h2']:.10f}"
+    wrong = right[:6] + str((int(right[6]) + 3) % 10) + right[7:]
+    text = _walkthrough(v, h2=wrong)
+    report = check(derive.load("two-two-two"), text)
+    suspicious = report.suspicious
+    assert [f.text for f in suspicious] == [wrong, wrong]  # the statement and its use in in_o1
+    assert {f.meant for f in suspicious} == {"out_h2"}
+    assert all(f.true == pytest.approx(v["h2"], rel=1e-12) for f in suspicious)
+    assert [f.line for f in suspicious] == [i + 1 for i, line in enumerate(text.splitlines()) if wrong in line]
+
+
+def test_a_swapped_label_is_reported():
+    v = _forward()
+    report = check(derive.load("two-two-two"), _walkthrough(v, e_o1=f"{v['E_o2']:.10f}"))
+    (found,) = report.suspicious
+    assert found.meant == "E_o1" and found.true == pytest.approx(v["E_o1"], rel=1e-12)
+
+
+def test_a_wrong_arithmetic_chain_is_reported_even_with_right_operands():
+    v = _forward()
+    wrong = v["in_o1"] + 0.01
+    report = check(derive.load("two-two-two"), _walkthrough(v, in_o1=f"{wrong:.10f}"))
+    (equality,) = report.equalities
+    assert equality.left_value == pytest.approx(0.5 * round(v["h1"], 10) + 0.6 * round(v["h2"], 10) + 0.66,
+                                                rel=1e-12)
+    assert equality.right_value == pytest.approx(round(wrong, 10), rel=1e-12)
+    assert [f.meant for f in report.suspicious] == ["in_o1"]
+    assert not report.clean
+
+
+def test_rounding_in_the_last_digit_is_rounding_not_an_error():
+    v = _forward()
+    digits = f"{v['h1']:.10f}"
+    off_by_one = f"{float(digits) + 1e-10:.10f}"
+    report = check(derive.load("two-two-two"), _walkthrough(v, h1=off_by_one))
+    assert report.clean
+    (rounded,) = [f for f in report.numbers if f.verdict == "rounding"]
+    assert rounded.text == off_by_one and rounded.meant == "out_h1"
+
+
+@pytest.mark.parametrize("name", ["two-two-two", "softmax-3443", "bias-node", "mazur", "chain"])
+def test_derives_own_documents_are_clean(name):
+    """derive's own documents are right: the checker must not report any of their numbers."""
+    report = check(derive.load(name), (ROOT / "output" / f"{name}.md").read_text(encoding="utf-8"))
+    assert report.clean, (report.suspicious[:3], report.equalities[:3])
+    assert len(report.numbers) > 100
+
+
+def test_article_000_mistakes(capsys):
+    """The source article's out_h2 = sigma(0.66) slip and what follows from it are found."""
+    article = ROOT.parent / "shared" / "seeds" / "000_321c7f3c83891606.txt"
+    if not article.is_file():
+        pytest.skip("the source articles are not beside the repository")
+    assert main(["check", "two-two-two", str(article), "--lr", "0.5,0.1", "--report", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    suspicious = [f for f in report["numbers"] if f["verdict"] == "suspicious"]
+    v = _forward()
+    first = suspicious[0]
+    assert first["meant"] == "out_h2" and first["true"] == pytest.approx(v["h2"], rel=1e-12)
+    assert first["value"] == pytest.approx(1 / (1 + math.exp(-0.66)), abs=1e-10)  # what the article computed
+    meant = {f["meant"] for f in suspicious}
+    assert {"out_h2", "in_o1", "out_o1", "out_o2", "E_o1", "E_o2", "E_total", "dE/dw5", "dE/dw1"} <= meant
+    known = [f for f in report["numbers"] if f["verdict"] == "known"]
+    assert {f["meant"] for f in known} >= {"w1", "b1", "in_h1", "out_h1", "x_i1", "t_o1"}
+
+
+def test_cli_exit_codes_and_bad_input(tmp_path, capsys):
+    good = tmp_path / "good.md"
+    good.write_text(_walkthrough(_forward()), encoding="utf-8")
+    assert main(["check", "two-two-two", str(good)]) == 0
+    assert "Every number follows from the network." in capsys.readouterr().out
+    assert main(["check", "two-two-two", str(tmp_path / "missing.md")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing.md" in err
+    assert main(["check", "two-two-two", str(good), "--lr", "fast"]) == 2
+    assert "--lr" in capsys.readouterr().err
