@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import numeric
+from . import numeric, reading
 from .errors import UsageError
+from .reading import BrokenEquality, Chain
 from .spec import Spec
 
 NEAR = 0.02  # relative: a wrong operand within 2% of a quantity is taken to mean it
@@ -50,15 +51,6 @@ class Found:
     meant: str | None = None  # the quantity's name
     true: float | None = None
     context: str = ""  # the equation's left-hand side, as written
-
-
-@dataclass(frozen=True)
-class BrokenEquality:
-    line: int
-    left: str
-    right: str
-    left_value: float
-    right_value: float
 
 
 @dataclass(frozen=True)
@@ -187,50 +179,20 @@ def _training(spec: Spec) -> list[Quantity]:
     return found
 
 
-# -- the document -----------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"(?<![\d.])-?\d+\.\d+(?:\s*\\times\s*10\^\{?-?\d+\}?|[eE][-+]?\d+)?(?![\w.])")
-_SCALE = re.compile(r"\\times\s*10\^\{?(-?\d+)\}?|[eE]([-+]?\d+)")
-_TAG = re.compile(r"[（(]\s*[1-9]\d*(?:\.\d+)+\s*式?\s*[)）]")  # (5.16), (5.24式): an equation's label
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\begin\{(align\*?|aligned|equation\*?)\}.*?\\end\{\1\}|\\\[.*?\\\]", re.S)
-
-
-def _lines(text: str) -> list[int]:
-    """The offset at which each line starts."""
-    return [0] + [m.end() for m in re.finditer(r"\n", text)]
-
-
-def _position(starts: list[int], offset: int) -> tuple[int, int]:
-    import bisect
-    line = bisect.bisect_right(starts, offset) - 1
-    return line + 1, offset - starts[line] + 1
-
-
-def _decimals(text: str) -> int:
-    """Digits after the point of the mantissa."""
-    return len(re.match(r"-?\d+\.(\d+)", text).group(1))
-
-
-def _parse(text: str) -> tuple[float, float]:
-    """A written number's value and the size of one unit in its last written digit."""
-    mantissa = re.match(r"-?\d+\.\d+", text).group()
-    scale = _SCALE.search(text)
-    exponent = int(next(g for g in scale.groups() if g is not None)) if scale else 0
-    return float(mantissa) * 10.0 ** exponent, 10.0 ** (exponent - _decimals(text))
-
+# -- the document ----------------------------------------------------------------------------------
 
 def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float, ...] = ()) -> Report:
     """Classify every decimal number of `text` against the network of `spec`."""
     known = quantities(spec, rates)
-    starts = _lines(text)
-    math_spans = [(m.start(), m.end()) for m in _MATH.finditer(text)]
-    tags = [(m.start(), m.end()) for m in _TAG.finditer(text)]
-    chains = list(_chains(text))
+    starts = reading.line_starts(text)
+    math_spans = [(m.start(), m.end()) for m in reading.MATH.finditer(text)]
+    tags = [(m.start(), m.end()) for m in reading.TAG.finditer(text)]
+    chains = list(reading.chains(text))
     given = frozenset(v for row in (*spec.inputs, *spec.targets) for v in row) | frozenset(
         p.value for p in spec.parameters()) | frozenset(r for r in (spec.learning_rate, *rates) if r is not None)
-    consistent, broken = _evaluate(chains, starts, given)
+    consistent, broken = reading.evaluate(chains, starts, given)
     found = []
-    for m in _NUMBER.finditer(text):
+    for m in reading.NUMBER.finditer(text):
         start = m.start()
         if any(a <= start < b for a, b in tags):
             continue
@@ -238,151 +200,9 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
         number = m.group()
         if not in_math and re.fullmatch(r"-?[1-9]\d*\.\d{1,2}", number):
             continue  # prose like "3.5" names a section or an equation
-        line, column = _position(starts, start)
+        line, column = reading.position(starts, start)
         found.append(_classify(number, line, column, start, known, chains, consistent))
     return Report(source, tuple(found), tuple(broken))
-
-
-@dataclass(frozen=True)
-class _Chain:
-    """One equation: its left-hand side and its right-hand sides, each as (start, end, text) in the text."""
-
-    lhs: str
-    sides: tuple[tuple[int, int, str], ...]
-
-
-def _split(text: str, a: int, b: int, separator: str) -> list[tuple[int, int]]:
-    """Spans of text[a:b] between the separators that sit outside braces, brackets and parentheses."""
-    spans, depth, start, i = [], 0, a, a
-    while i < b:
-        c = text[i]
-        if c in "{([":
-            depth += 1
-        elif c in "})]":
-            depth -= 1
-        elif depth == 0 and text.startswith(separator, i):
-            spans.append((start, i))
-            start = i + len(separator)
-            i = start
-            continue
-        i += 1
-    spans.append((start, b))
-    return spans
-
-
-def _chains(text: str):
-    """Every equation of the maths: an aligned block's rows that start with = continue the equation
-    above them; "a = 1, b = 2" is two equations."""
-    for m in _MATH.finditer(text):
-        chains: list[_Chain] = []
-        for row_a, row_b in _split(text, m.start(), m.end(), "\\\\"):
-            pieces = _split(text, row_a, row_b, ",")
-            merged: list[tuple[int, int]] = []
-            for a, b in pieces:  # a comma starts a new equation only when an "=" follows it
-                if merged and "=" not in text[a:b]:
-                    merged[-1] = (merged[-1][0], b)
-                else:
-                    merged.append((a, b))
-            for a, b in merged:
-                cuts = [a + e.start() for e in re.finditer("=", text[a:b])]
-                if not cuts:
-                    continue
-                bounds = [a, *cuts, b]
-                sides = tuple((x + (1 if i else 0), y, text[x + (1 if i else 0):y])
-                              for i, (x, y) in enumerate(zip(bounds, bounds[1:])))
-                lhs = _clean(sides[0][2])
-                if not lhs and chains:
-                    chains[-1] = _Chain(chains[-1].lhs, chains[-1].sides + sides[1:])
-                else:
-                    chains.append(_Chain(lhs, sides[1:]))
-        yield from chains
-
-
-_OPERATORS = "cdot|times|frac|dfrac|left|right|qquad|quad|partial|begin|end|rm|mathrm|text|big|Big"
-_ATOM = re.compile(r"-?\d+(?:\.\d+)?"
-                   r"|\{\\rm\s*[A-Za-z]+\}(?:_\{(?:[^{}]|\{[^{}]*\})*\})?"
-                   rf"|\\(?!(?:{_OPERATORS})(?![a-zA-Z]))[a-zA-Z]+(?:_\{{(?:[^{{}}]|\{{[^{{}}]*\}})*\}}|_\w)?"
-                   r"|[A-Za-z](?:_\{(?:[^{}]|\{[^{}]*\})*\}|_\w)?")
-
-
-_BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})*\}"  # {...} nested up to 4 deep
-_DERIVATIVE = re.compile(rf"\\frac\s*\{{\s*\\partial(?:[^{{}}]|{_BRACED})*\}}\s*\{{\s*\\partial(?:[^{{}}]|{_BRACED})*\}}")
-
-
-def _atoms(side: str) -> list[tuple[int, int, str]]:
-    """The numbers and the symbols of a side, in order, with their spans in the side; a partial
-    derivative dA/dB is one symbol."""
-    found = [(m.start(), m.end(), m.group()) for m in _DERIVATIVE.finditer(side)]
-    cleaned = _DERIVATIVE.sub(lambda m: " " * len(m.group()), side)
-    cleaned = _TAG.sub(lambda m: " " * len(m.group()), cleaned)
-    cleaned = re.sub(r"\\(begin|end)\{[^{}]*\}|\\(cdot|times|frac|dfrac|left|right|qquad|quad|partial|big|Big)"
-                     r"(?![a-zA-Z])", lambda m: " " * len(m.group()), cleaned)
-    return sorted(found + [(m.start(), m.end(), m.group()) for m in _ATOM.finditer(cleaned)])
-
-
-def _clean(side: str) -> str:
-    side = _TAG.sub("", side)
-    side = re.sub(r"\\(begin|end)\{[a-z*]+\}|\\\\|&|\\qquad|\\quad|\\ |\$", " ", side)
-    return side.strip()
-
-
-_NUMERIC_SIDE = re.compile(r"^[\d.\s+\-*/()\[\]{}^,]*(?:(?:\\times|\\cdot|\\frac|\\left|\\right|e)[\d.\s+\-*/()\[\]{}^,]*)*$")
-
-
-def _value(side: str, given: frozenset[float] = frozenset()) -> tuple[float, float] | None:
-    """A side made of numbers and arithmetic only, evaluated by SymPy's LaTeX parser: its value, and
-    how far the rounding of its written numbers (half a unit in each one's last digit; none for the
-    spec's own numbers in `given`, which are exact) can move it. None for a side with symbols or one
-    the parser cannot read."""
-    text = _clean(side)
-    if not text or not re.search(r"\d", text) or not _NUMERIC_SIDE.match(text):
-        return None
-    import sympy as sp
-    from sympy.parsing.latex import parse_latex
-
-    values, halves = {}, {}
-
-    def placeholder(m: re.Match) -> str:
-        symbol = sp.Symbol(f"n_{{{len(values)}}}")
-        values[symbol], unit = _parse(m.group())
-        halves[symbol] = 0.0 if values[symbol] in given else unit / 2
-        return f"({symbol.name})"
-
-    text = _NUMBER.sub(placeholder, text).replace("[", "(").replace("]", ")").replace("*", r"\cdot ")
-    try:
-        expr = parse_latex(text).xreplace({sp.Symbol("e"): sp.E})
-        names = {sym.name: sym for sym in expr.free_symbols}
-        at = {names[sym.name]: sp.Float(v, 30) for sym, v in values.items() if sym.name in names}
-        if len(at) != len(expr.free_symbols):
-            return None
-        value = float(expr.xreplace(at).evalf(30))
-        spread = sum(abs(float(expr.diff(sym).xreplace(at).evalf(30))) * halves[next(k for k in values if k.name == sym.name)]
-                     for sym in at)
-    except Exception:  # noqa: BLE001 - a side the parser cannot read is simply not checked
-        return None
-    return value, spread
-
-
-def _evaluate(chains: list[_Chain], starts: list[int], given: frozenset[float]) -> tuple[set[int], list[BrokenEquality]]:
-    """Offsets of numbers inside sides whose equality with the next side holds (to within the
-    rounding of the numbers written on both), and the equalities that do not hold."""
-    consistent: set[int] = set()
-    broken = []
-    for chain in chains:
-        values = [(_value(raw, given), a, b, raw) for a, b, raw in chain.sides]
-        for (left, a1, b1, raw1), (right, a2, b2, raw2) in zip(values, values[1:]):
-            if left is None or right is None:
-                continue
-            if re.fullmatch(r"\s*-?\d+\s*", _clean(raw2)):
-                continue  # a bare integer result (20 for 20.0000000031) is taken as rounded
-            (lv, lu), (rv, ru) = left, right
-            if abs(lv - rv) <= (lu + ru) * 1.000001 + 1e-12 * max(abs(lv), abs(rv)) + 1e-300:
-                consistent.update(range(a1, b1))
-                consistent.update(range(a2, b2))
-            else:
-                line, _ = _position(starts, a2)
-                broken.append(BrokenEquality(line, _clean(raw1), _clean(raw2), lv, rv))
-    return consistent, broken
 
 
 def _named(known: list[Quantity], symbol: str) -> list[Quantity]:
@@ -390,33 +210,33 @@ def _named(known: list[Quantity], symbol: str) -> list[Quantity]:
     return [q for q in known if q.pattern is not None and q.pattern.search(norm)]
 
 
-def _aligned_symbol(chain: _Chain, index: int, start: int) -> tuple[str, bool] | None:
+def _aligned_symbol(chain: Chain, index: int, start: int) -> tuple[str, bool] | None:
     """The symbol standing where the number at `start` stands, in an earlier side of the same shape
     (0.6 x 0.6592603884 under w_6 . out_h2 -> out_h2), and whether a minus sign stands before it there
     (e^{-0.6} under e^{-in_h1}: the number's own sign is the formula's)."""
     a, b, raw = chain.sides[index]
-    atoms = _atoms(raw)
+    atoms = reading.atoms(raw)
     position = next((i for i, (x, y, _) in enumerate(atoms) if a + x <= start < a + y), None)
     if position is None:
         return None
     for earlier in reversed(chain.sides[:index]):
-        symbols = _atoms(earlier[2])
+        symbols = reading.atoms(earlier[2])
         if len(symbols) == len(atoms) and not re.fullmatch(r"-?\d+(\.\d+)?", symbols[position][2]):
             x = symbols[position][0]
             return symbols[position][2], earlier[2][:x].rstrip().endswith("-")
     return None
 
 
-def text_before(chain: _Chain, index: int, start: int) -> str:
+def text_before(chain: Chain, index: int, start: int) -> str:
     """The side's text before the number at `start`."""
     a, _, raw = chain.sides[index]
     return raw[:start - a]
 
 
-def _classify(number: str, line: int, column: int, start: int, known: list[Quantity], chains: list[_Chain],
+def _classify(number: str, line: int, column: int, start: int, known: list[Quantity], chains: list[Chain],
               consistent: set[int]) -> Found:
-    value, last = _parse(number)
-    decimals = _decimals(number)
+    value, last = reading.parse_number(number)
+    decimals = reading.decimals(number)
     half = 0.5 * last
     found = next(((c, i) for c in chains for i, (a, b, _) in enumerate(c.sides) if a <= start < b), None)
     chain, index = found if found else (None, -1)
@@ -427,7 +247,7 @@ def _classify(number: str, line: int, column: int, start: int, known: list[Quant
     named: list[Quantity] = []
     operand = False  # a number inside an expression (its symbol is a guess), not an equation's result
     if chain is not None:
-        if re.fullmatch(r"-?\d+\.\d+", _clean(chain.sides[index][2])):
+        if re.fullmatch(r"-?\d+\.\d+", reading.clean(chain.sides[index][2])):
             named = _named(known, chain.lhs)
         else:
             aligned = _aligned_symbol(chain, index, start)

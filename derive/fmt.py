@@ -7,10 +7,14 @@ DEFAULT_DIGITS = 10
 
 
 def plain(value: float, digits: int = DEFAULT_DIGITS) -> str:
-    """`value` to `digits` significant digits, trailing zeros dropped: 0.6, 0.6456563062, 1.136e-05."""
+    """`value` to `digits` significant digits, trailing zeros dropped: 0.6, 0.6456563062, 1.136e-05;
+    a value that is not an integer is never shown as one (more digits are taken until it is not)."""
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else repr(value)
     text = f"{value:.{digits}g}"
+    while not value.is_integer() and float(text).is_integer() and digits < 17:
+        digits += 1  # 0.99999999999990642 is not 1: a shown integer would make 1 x (1 - 1) = 9.4e-14
+        text = f"{value:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent)}"
