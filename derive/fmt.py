@@ -8,12 +8,15 @@ DEFAULT_DIGITS = 10
 
 def plain(value: float, digits: int = DEFAULT_DIGITS) -> str:
     """`value` to `digits` significant digits, trailing zeros dropped: 0.6, 0.6456563062, 1.136e-05;
-    a value that is not an integer is never shown as one (more digits are taken until it is not)."""
+    a value that is not an integer (beyond float64's noise) is never shown as one: more digits are
+    taken until it is not."""
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else repr(value)
     text = f"{value:.{digits}g}"
-    while not value.is_integer() and float(text).is_integer() and digits < 17:
-        digits += 1  # 0.99999999999990642 is not 1: a shown integer would make 1 x (1 - 1) = 9.4e-14
+    # 0.99999999999990642 is not 1: shown as 1 it would make 1 x (1 - 1) = 9.4e-14. A value within a
+    # few units of float64's last place of an integer (56.00000000000001) is that integer.
+    while abs(value - round(value)) > 1e-15 * abs(value) and float(text).is_integer() and digits < 17:
+        digits += 1
         text = f"{value:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
