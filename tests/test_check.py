@@ -110,7 +110,7 @@ def test_rounding_in_the_last_digit_is_rounding_not_an_error():
     assert rounded.text == off_by_one and rounded.meant == "out_h1"
 
 
-@pytest.mark.parametrize("name", ["two-two-two", "softmax-3443", "bias-node", "mazur", "chain"])
+@pytest.mark.parametrize("name", ["two-two-two", "softmax-3443", "bias-node", "mazur", "chain", "xor-gates"])
 def test_derives_own_documents_are_clean(name):
     """derive's own documents are right: the checker must not report any of their numbers."""
     report = check(derive.load(name), (ROOT / "output" / f"{name}.md").read_text(encoding="utf-8"))
