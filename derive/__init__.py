@@ -103,6 +103,11 @@ def write(derivation: Derivation, directory: str | Path, formats: tuple[str, ...
         files |= {figure.file: figure.data for figure in derivation.figures}
     if "tex" in formats:  # LaTeX includes an SVG's PDF twin
         files |= {figure.print_file: figure.print_data or figure.data for figure in derivation.figures}
+    return write_files(files, directory)
+
+
+def write_files(files: dict[str, bytes], directory: str | Path) -> list[Path]:
+    """Write each file into `directory` atomically (a complete file or none), readable as the umask says."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

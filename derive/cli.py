@@ -10,7 +10,7 @@ from pathlib import Path
 
 import tqdm
 
-from . import derive, render, typeset, write
+from . import derive, render, typeset, write, write_files
 from .errors import DeriveError, UsageError
 from .fmt import DEFAULT_DIGITS
 from .latex import NOTATIONS
@@ -62,6 +62,19 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--report", default="md", choices=("md", "json"), help="md (default) or json, on stdout")
     check.add_argument("--lr", help="learning rates whose updates the document may show, e.g. 0.5,0.1")
 
+    ex = commands.add_parser("exercises", help="write an exercise sheet and its answer key")
+    ex.add_argument("--count", type=int, default=10, help="variants (default 10)")
+    ex.add_argument("--seed", type=int, default=1, help="the random seed: the same seed, the same variants")
+    ex.add_argument("--level", default="full-step", help="forward, output-gradient, hidden-gradient, full-step "
+                    "(default) or softmax")
+    ex.add_argument("--network", default="2-2-2", help="layer sizes (default 2-2-2; softmax: 2-2-3)")
+    ex.add_argument("--activation", default="sigmoid", help="sigmoid (default), tanh, relu or leaky_relu")
+    ex.add_argument("--loss", default="half_sse", help="half_sse (default) or mse")
+    ex.add_argument("--tolerance", default="rel:0.01", help="rel:R, abs:A or sig:N (default rel:0.01)")
+    ex.add_argument("--format", default="md,json", help="comma-separated: md, json (default: md,json)")
+    ex.add_argument("--lang", default="en", help="en, zh, or both as en,zh (default: en)")
+    ex.add_argument("-o", "--output", default=".", help="output folder (default: the current folder)")
+
     commands.add_parser("presets", help="list the built-in examples")
 
     gallery = commands.add_parser("gallery", help="regenerate the gallery of every built-in example")
@@ -92,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(path)
         elif args.command == "check":
             return _check(args)
+        elif args.command == "exercises":
+            for path in _exercises(args):
+                print(path)
         elif args.command == "gallery":
             for path in regenerate_gallery(Path(args.output)):
                 print(path)
@@ -99,6 +115,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"derive: error: {exc}", file=sys.stderr)
         return exc.exit_code
     return 0
+
+
+def _exercises(args: argparse.Namespace) -> list[Path]:
+    """derive exercises: exercises.md (questions), answers.md (answers and worked solutions), exercises.json."""
+    from . import exercises
+
+    formats = _choices(args.format, ("md", "json"), "--format")
+    langs = _choices(args.lang, render.LANGUAGES, "--lang")
+    tolerance = exercises.parse_tolerance(args.tolerance)
+    variants = exercises.generate(args.count, args.seed, args.level, args.network, args.activation, args.loss)
+    files: dict[str, bytes] = {}
+    if "json" in formats:
+        data = exercises.json_view(variants, tolerance, args.level, args.seed)
+        files["exercises.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if "md" in formats:
+        for lang in langs:
+            sheet, key = exercises.sheets(variants, tolerance, args.level, lang)
+            suffix = "" if lang == "en" else f".{lang}"
+            files[f"exercises{suffix}.md"] = sheet.encode("utf-8")
+            files[f"answers{suffix}.md"] = key.encode("utf-8")
+    return write_files(files, args.output)
 
 
 def _check(args: argparse.Namespace) -> int:

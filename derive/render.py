@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from . import ir
+from . import ir, latex
 from .errors import UsageError
 
 LANGUAGES = ("en", "zh")
@@ -58,6 +58,7 @@ def environment(template_dir: str | Path | None = None) -> jinja2.Environment:
     )
     env.filters["md"] = lambda text: _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
     env.filters["math"] = lambda tex: f"${tex}$"
+    env.filters["tex_label"] = latex.label
     return env
 
 

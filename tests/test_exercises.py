@@ -1,0 +1,137 @@
+"""Exercise sheets: answers against a computation written here, no answer on the sheet, seeds, the
+rejected degenerate variants, tolerances and the command line."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from derive import exercises
+from derive.cli import main
+from derive.errors import UsageError
+from derive.exercises import LEVELS, Tolerance, generate, parse_tolerance
+
+
+def _independent(raw: dict) -> dict[str, float]:
+    """Outputs, gradients and updates of a one-sample network written here: sigmoid/tanh/relu/leaky
+    hidden layers, the same or softmax at the output, half_sse, mse or cross-entropy."""
+    acts = raw["network"]["activation"]
+    loss = raw["network"]["loss"]
+    ws = [np.array(w, dtype=float) for w in raw["params"]["weights"]]
+    bs = [np.array(b, dtype=float) for b in raw["params"]["biases"]]
+    x, t = np.array(raw["data"]["inputs"][0]), np.array(raw["data"]["targets"][0])
+    f = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0),
+         "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z)}
+    df = {"sigmoid": lambda z, a: a * (1 - a), "tanh": lambda z, a: 1 - a * a,
+          "relu": lambda z, a: (z > 0).astype(float), "leaky_relu": lambda z, a: np.where(z > 0, 1.0, 0.01)}
+    outs, nets = [x], []
+    for w, b, act in zip(ws, bs, acts):
+        z = w @ outs[-1] + b
+        nets.append(z)
+        outs.append(np.exp(z - z.max()) / np.exp(z - z.max()).sum() if act == "softmax" else f[act](z))
+    y = outs[-1]
+    if acts[-1] == "softmax":
+        delta = y - t  # with cross-entropy
+    else:
+        d_out = (y - t) if loss == "half_sse" else 2 * (y - t) / len(y)
+        delta = d_out * df[acts[-1]](nets[-1], y)
+    grads_w, grads_b = [None] * len(ws), [None] * len(ws)
+    for l in range(len(ws) - 1, -1, -1):
+        grads_w[l], grads_b[l] = np.outer(delta, outs[l]), delta
+        if l:
+            delta = (ws[l].T @ delta) * df[acts[l - 1]](nets[l - 1], outs[l])
+    values = {}
+    labels = [f"o{j + 1}" for j in range(len(y))]
+    for label, value in zip(labels, y):
+        values[f"0:out:{label}"] = value
+    n = 0
+    for w, g in zip(ws, grads_w):
+        for value, grad in zip(w.ravel(), g.ravel()):
+            n += 1
+            values[f"grad:w{n}"], values[f"updated:w{n}"] = grad, value - 0.5 * grad
+    n = 0
+    for b, g in zip(bs, grads_b):
+        for value, grad in zip(b, g):
+            n += 1
+            values[f"grad:b{n}"], values[f"updated:b{n}"] = grad, value - 0.5 * grad
+    return values
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_every_answer_matches_an_independent_computation(level, activation):
+    for v in generate(6, 11, level, activation=activation):
+        expected = _independent(v.spec)
+        assert v.asked
+        for a in v.asked:
+            assert a.value == pytest.approx(expected[a.key], rel=1e-12, abs=1e-15), (v.id, a.key)
+
+
+def test_the_sheet_holds_no_answer_and_the_key_holds_every_one():
+    variants = generate(4, 3, "full-step")
+    sheet, key = exercises.sheets(variants, Tolerance("relative", 0.01), "full-step", "en")
+    for v in variants:
+        assert f"Exercise {v.id}" in sheet and f"Exercise {v.id}" in key
+        for a in v.asked:
+            shown = exercises._shown(a.value)
+            if len(shown.lstrip("-").replace(".", "").lstrip("0")) >= 4:  # long enough not to be a given number
+                assert shown not in sheet, (v.id, a.key)
+                assert f"{a.label} = {shown}" in key
+    assert key.count("Backpropagation worked step by step") == len(variants)
+
+
+def test_same_seed_same_variants_other_seed_other_variants():
+    first = [v.spec for v in generate(5, 42, "hidden-gradient")]
+    assert first == [v.spec for v in generate(5, 42, "hidden-gradient")]
+    assert first != [v.spec for v in generate(5, 43, "hidden-gradient")]
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+def test_degenerate_variants_never_appear(activation):
+    """Over a few hundred variants: no saturated sigmoid, no asked gradient that is exactly 0, no repeat."""
+    variants = generate(300, 5, "hidden-gradient", activation=activation)
+    specs = set()
+    for v in variants:
+        raw = v.spec
+        outs = [np.array(raw["data"]["inputs"][0])]
+        for w, b in zip(raw["params"]["weights"], raw["params"]["biases"]):
+            z = np.array(w) @ outs[-1] + np.array(b)
+            outs.append(1 / (1 + np.exp(-z)) if activation == "sigmoid" else np.maximum(z, 0))
+            if activation == "sigmoid":
+                assert np.all(outs[-1] * (1 - outs[-1]) >= exercises.MIN_SLOPE)
+        assert all(a.value != 0.0 for a in v.asked)
+        specs.add(json.dumps([raw["params"], raw["data"]]))
+    assert len(specs) == len(variants)
+
+
+@pytest.mark.parametrize("tolerance, answer, exact, right", [
+    ("rel:0.01", 0.1009, 0.1, True), ("rel:0.01", 0.1011, 0.1, False),
+    ("abs:0.0005", 0.1234, 0.1238, True), ("abs:0.0005", 0.1232, 0.1238, False),
+    ("sig:3", 0.0123, 0.012345, True), ("sig:3", 0.0124, 0.012345, False), ("sig:2", -1.2, -1.23, True),
+])
+def test_tolerances(tolerance, answer, exact, right):
+    assert parse_tolerance(tolerance).accepts(answer, exact) is right
+
+
+@pytest.mark.parametrize("text", ["rel", "rel:-1", "sig:2.5", "pct:3", "abs:nan"])
+def test_bad_tolerance(text):
+    with pytest.raises(UsageError, match="--tolerance"):
+        parse_tolerance(text)
+
+
+def test_cli_writes_sheet_key_and_json(tmp_path, capsys):
+    assert main(["exercises", "--count", "3", "--seed", "9", "--level", "output-gradient", "--lang", "en,zh",
+                 "-o", str(tmp_path)]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["answers.md", "answers.zh.md", "exercises.json", "exercises.md", "exercises.zh.md"]
+    data = json.loads((tmp_path / "exercises.json").read_text(encoding="utf-8"))
+    assert [v["id"] for v in data["variants"]] == ["9-001", "9-002", "9-003"]
+    for v in data["variants"]:
+        (asked,) = v["asked"]
+        assert asked["value"] == pytest.approx(_independent(v["spec"])[asked["key"]], rel=1e-12)
+        assert asked["tolerance"] == {"kind": "relative", "value": 0.01}
+    capsys.readouterr()
+    assert main(["exercises", "--level", "backward", "-o", str(tmp_path / "bad")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--level" in err and not (tmp_path / "bad").exists()
