@@ -71,9 +71,14 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--activation", default="sigmoid", help="sigmoid (default), tanh, relu or leaky_relu")
     ex.add_argument("--loss", default="half_sse", help="half_sse (default) or mse")
     ex.add_argument("--tolerance", default="rel:0.01", help="rel:R, abs:A or sig:N (default rel:0.01)")
-    ex.add_argument("--format", default="md,json", help="comma-separated: md, json (default: md,json)")
+    ex.add_argument("--format", default="md,json", help="comma-separated: md, json, moodle (default: md,json)")
     ex.add_argument("--lang", default="en", help="en, zh, or both as en,zh (default: en)")
     ex.add_argument("-o", "--output", default=".", help="output folder (default: the current folder)")
+
+    gr = commands.add_parser("grade", help="score students' answers (CSV) against exercises.json")
+    gr.add_argument("answers", help="the exercises.json written by derive exercises")
+    gr.add_argument("submissions", help="CSV: student, variant, one column per quantity key")
+    gr.add_argument("-o", "--output", default="scores.csv", help="the scores CSV (default: scores.csv)")
 
     commands.add_parser("presets", help="list the built-in examples")
 
@@ -105,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(path)
         elif args.command == "check":
             return _check(args)
+        elif args.command == "grade":
+            print(_grade(args))
         elif args.command == "exercises":
             for path in _exercises(args):
                 print(path)
@@ -121,7 +128,7 @@ def _exercises(args: argparse.Namespace) -> list[Path]:
     """derive exercises: exercises.md (questions), answers.md (answers and worked solutions), exercises.json."""
     from . import exercises
 
-    formats = _choices(args.format, ("md", "json"), "--format")
+    formats = _choices(args.format, ("md", "json", "moodle"), "--format")
     langs = _choices(args.lang, render.LANGUAGES, "--lang")
     tolerance = exercises.parse_tolerance(args.tolerance)
     variants = exercises.generate(args.count, args.seed, args.level, args.network, args.activation, args.loss)
@@ -135,7 +142,30 @@ def _exercises(args: argparse.Namespace) -> list[Path]:
             suffix = "" if lang == "en" else f".{lang}"
             files[f"exercises{suffix}.md"] = sheet.encode("utf-8")
             files[f"answers{suffix}.md"] = key.encode("utf-8")
+    if "moodle" in formats:
+        from .moodle import quiz
+
+        for lang in langs:
+            suffix = "" if lang == "en" else f".{lang}"
+            files[f"exercises{suffix}.moodle.xml"] = quiz(variants, tolerance, args.level, lang).encode("utf-8")
     return write_files(files, args.output)
+
+
+def _grade(args: argparse.Namespace) -> Path:
+    """derive grade: bad rows are reported on stderr and skipped; the scores CSV holds the rest."""
+    from . import grade
+
+    key = grade.load_key(args.answers)
+    try:
+        text = Path(args.submissions).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.submissions}: expected a readable UTF-8 CSV file ({exc.__class__.__name__})") from None
+    graded, problems = grade.grade(key, text, args.submissions)
+    for problem in problems:
+        print(f"derive: skipped: {problem}", file=sys.stderr)
+    target = Path(args.output)
+    (written,) = write_files({target.name: grade.scores_csv(graded).encode("utf-8")}, target.parent)
+    return written
 
 
 def _check(args: argparse.Namespace) -> int:

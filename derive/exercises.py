@@ -243,7 +243,7 @@ def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str)
     data = view(variants, tolerance, level)
     env = environment()
     tidy = lambda text: re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"  # noqa: E731
-    sheet = _render(env, "exercises.md.j2", s=data, t=prose, answers=False, solutions=[])
-    key = _render(env, "exercises.md.j2", s=data, t=prose, answers=True,
+    sheet = _render(env, "exercises.md.j2", s=data, t=prose, answers=False, solutions=[], question=False, blanks=[])
+    key = _render(env, "exercises.md.j2", s=data, t=prose, answers=True, question=False, blanks=[],
                   solutions=[solution(v.spec, lang) for v in variants])
     return tidy(sheet), tidy(key)

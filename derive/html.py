@@ -46,11 +46,18 @@ def data_uri(figure: Figure) -> str:
     return f"data:{media};base64,{base64.b64encode(figure.data).decode('ascii')}"
 
 
-def parser() -> MarkdownIt:
-    """CommonMark with tables and $ / $$ math, raw HTML off."""
+def _tex_delimited(tex: str, display: bool) -> str:
+    """The formula kept as TeX between \\( \\) or \\[ \\], for a site that typesets TeX itself (Moodle's MathJax filter)."""
+    return html.escape(rf"\[{tex}\]" if display else rf"\({tex}\)")
+
+
+def parser(math: str = "mathml") -> MarkdownIt:
+    """CommonMark with tables and $ / $$ math, raw HTML off; maths as MathML, or as delimited TeX."""
+    render = (lambda tex, options: mathml(tex, options["display_mode"])) if math == "mathml" else \
+        (lambda tex, options: _tex_delimited(tex, options["display_mode"]))
     return (MarkdownIt("commonmark", {"html": False}).enable("table")
             .use(dollarmath_plugin, allow_labels=False, allow_digits=False, allow_blank_lines=False,
-                 renderer=lambda tex, options: mathml(tex, options["display_mode"])))
+                 renderer=render))
 
 
 def body(markdown: str, derivation: Derivation) -> str:

@@ -135,3 +135,71 @@ def test_cli_writes_sheet_key_and_json(tmp_path, capsys):
     assert main(["exercises", "--level", "backward", "-o", str(tmp_path / "bad")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--level" in err and not (tmp_path / "bad").exists()
+
+
+@pytest.mark.parametrize("level, kind", [("output-gradient", "numerical"), ("full-step", "cloze")])
+def test_moodle_xml_structure_and_answers(level, kind):
+    import re
+    import xml.etree.ElementTree as ET
+
+    from derive.moodle import quiz
+
+    tolerance = Tolerance("relative", 0.01)
+    variants = generate(3, 8, level)
+    root = ET.fromstring(quiz(variants, tolerance, level, "en"))
+    assert root.tag == "quiz"
+    category, *questions = root.findall("question")
+    assert category.get("type") == "category" and category.find("category/text").text.endswith(level)
+    assert [q.get("type") for q in questions] == [kind] * 3
+    for q, v in zip(questions, variants):
+        assert q.find("name/text").text == f"Exercise {v.id}"
+        assert q.find("questiontext").get("format") == "html"
+        assert "Backpropagation worked step by step" in q.find("generalfeedback/text").text
+        expected = _independent(v.spec)
+        if kind == "numerical":
+            (asked,) = v.asked
+            answer = q.find("answer")
+            assert answer.get("fraction") == "100"
+            assert float(answer.find("text").text) == pytest.approx(expected[asked.key], rel=1e-12)
+            assert float(answer.find("tolerance").text) == pytest.approx(0.01 * abs(expected[asked.key]), rel=1e-9)
+        else:
+            fields = re.findall(r"\{1:NUMERICAL:=([^:]+):([^}]+)\}", q.find("questiontext/text").text)
+            assert len(fields) == len(v.asked)
+            for (value, tol), asked in zip(fields, v.asked):
+                assert float(value) == pytest.approx(expected[asked.key], rel=1e-12)
+                assert float(tol) == pytest.approx(0.01 * abs(expected[asked.key]), rel=1e-9)
+
+
+def test_grading_right_wrong_out_of_tolerance_missing_and_malformed(tmp_path, capsys):
+    from derive.grade import grade, load_key
+
+    assert main(["exercises", "--count", "2", "--seed", "5", "--level", "softmax", "--format", "json",
+                 "-o", str(tmp_path)]) == 0
+    key = load_key(tmp_path / "exercises.json")
+    (first, asked), (second, _) = list(key.items())
+    keys = [a["key"] for a in asked]
+    exact = [a["value"] for a in asked]
+    rows = ["student,variant," + ",".join(keys),
+            "ann," + first + "," + ",".join(repr(x) for x in exact),  # all right
+            "bob," + first + "," + ",".join(repr(x * 1.005) for x in exact[:-1]) + "," + repr(exact[-1] * 1.02),
+            "cy," + first + "," + ",".join(repr(x) for x in exact[:-1]) + ",",  # last one missing
+            "dan,no-such-variant," + ",".join("1" for _ in keys),
+            "eve," + second + ",zero" + ",1" * (len(keys) - 1)]
+    graded, problems = grade(key, "\n".join(rows) + "\n")
+    scores = {g.student: g for g in graded}
+    assert scores["ann"].score == 1.0
+    assert scores["bob"].verdicts[keys[-1]] == "wrong"  # 2% off, beyond the 1% tolerance
+    assert scores["bob"].score == pytest.approx((len(keys) - 1) / len(keys))
+    assert scores["cy"].verdicts[keys[-1]] == "missing"
+    assert set(scores) == {"ann", "bob", "cy"}
+    assert len(problems) == 2 and "no-such-variant" in problems[0] and "'zero'" in problems[1]
+    submissions = tmp_path / "subs.csv"
+    submissions.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["grade", str(tmp_path / "exercises.json"), str(submissions), "-o", str(tmp_path / "s.csv")]) == 0
+    assert capsys.readouterr().err.count("skipped") == 2
+    lines = (tmp_path / "s.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("student,variant,score,") and lines[1].startswith("ann," + first + ",1.0000,")
+    submissions.write_text("name,answer\nx,1\n", encoding="utf-8")
+    assert main(["grade", str(tmp_path / "exercises.json"), str(submissions)]) == 2
+    assert "header" in capsys.readouterr().err

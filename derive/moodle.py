@@ -1,0 +1,74 @@
+"""Moodle XML: one question per variant, for Moodle's "Moodle XML format" import.
+
+A variant that asks one quantity is a numerical question (its answer with an absolute tolerance, as
+Moodle's numerical type takes it); one that asks several is a cloze ("embedded answers") question
+with a {1:NUMERICAL:=value:tolerance} field per quantity, each weighted 1. The worked solution is the
+general feedback. Formulas stay TeX between \\( \\) and \\[ \\], which Moodle's MathJax filter
+typesets. Written with ElementTree, so the file is well-formed whatever the text holds.
+"""
+from __future__ import annotations
+
+import math
+import types
+import xml.etree.ElementTree as ET
+
+from .exercises import Tolerance, Variant, solution, view
+from .html import parser
+from .render import _render, environment, messages
+
+
+def absolute(tolerance: Tolerance, value: float) -> float:
+    """The tolerance as the absolute error Moodle's numerical questions take."""
+    if tolerance.kind == "absolute":
+        return tolerance.value
+    if tolerance.kind == "relative":
+        return tolerance.value * abs(value)
+    if value == 0:
+        return 0.0
+    return 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - int(tolerance.value) + 1)
+
+
+def _number(value: float) -> str:
+    """The shortest text that reads back as exactly `value`."""
+    return repr(float(value))
+
+
+def _text(parent: ET.Element, tag: str, text: str, fmt: str | None = None) -> ET.Element:
+    element = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
+    ET.SubElement(element, "text").text = text
+    return element
+
+
+def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str) -> str:
+    """The Moodle XML of every variant, in a category named after the level."""
+    prose = types.SimpleNamespace(**messages(lang))
+    env = environment()
+    md = parser("tex")
+    root = ET.Element("quiz")
+    category = ET.SubElement(root, "question", {"type": "category"})
+    _text(category, "category", f"$course$/derive/{level}")
+    for v in variants:
+        data = view([v], tolerance, level)
+        single = len(v.asked) == 1
+        if single:
+            blanks = [""]
+        else:
+            blanks = [f"{{1:NUMERICAL:={_number(a.value)}:{_number(absolute(tolerance, a.value))}}}" for a in v.asked]
+        text = _render(env, "exercises.md.j2", s=data, t=prose, answers=False, solutions=[], question=True,
+                       blanks=blanks)
+        question = ET.SubElement(root, "question", {"type": "numerical" if single else "cloze"})
+        _text(question, "name", prose.ex_variant % {"id": v.id})
+        _text(question, "questiontext", md.render(text), "html")
+        _text(question, "generalfeedback", md.render(solution(v.spec, lang)), "html")
+        ET.SubElement(question, "penalty").text = "0.3333333"
+        ET.SubElement(question, "hidden").text = "0"
+        ET.SubElement(question, "idnumber").text = v.id
+        if single:
+            (asked,) = v.asked
+            ET.SubElement(question, "defaultgrade").text = "1"
+            answer = ET.SubElement(question, "answer", {"fraction": "100", "format": "moodle_auto_format"})
+            ET.SubElement(answer, "text").text = _number(asked.value)
+            ET.SubElement(answer, "tolerance").text = _number(absolute(tolerance, asked.value))
+            _text(answer, "feedback", "", "html")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
