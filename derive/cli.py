@@ -71,7 +71,7 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--activation", default="sigmoid", help="sigmoid (default), tanh, relu or leaky_relu")
     ex.add_argument("--loss", default="half_sse", help="half_sse (default) or mse")
     ex.add_argument("--tolerance", default="rel:0.01", help="rel:R, abs:A or sig:N (default rel:0.01)")
-    ex.add_argument("--format", default="md,json", help="comma-separated: md, json, moodle (default: md,json)")
+    ex.add_argument("--format", default="md,json", help="comma-separated: md, html, pdf, json, moodle (default: md,json)")
     ex.add_argument("--lang", default="en", help="en, zh, or both as en,zh (default: en)")
     ex.add_argument("-o", "--output", default=".", help="output folder (default: the current folder)")
 
@@ -128,7 +128,7 @@ def _exercises(args: argparse.Namespace) -> list[Path]:
     """derive exercises: exercises.md (questions), answers.md (answers and worked solutions), exercises.json."""
     from . import exercises
 
-    formats = _choices(args.format, ("md", "json", "moodle"), "--format")
+    formats = _choices(args.format, ("md", "html", "pdf", "json", "moodle"), "--format")
     langs = _choices(args.lang, render.LANGUAGES, "--lang")
     tolerance = exercises.parse_tolerance(args.tolerance)
     variants = exercises.generate(args.count, args.seed, args.level, args.network, args.activation, args.loss)
@@ -136,12 +136,17 @@ def _exercises(args: argparse.Namespace) -> list[Path]:
     if "json" in formats:
         data = exercises.json_view(variants, tolerance, args.level, args.seed)
         files["exercises.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    if "md" in formats:
-        for lang in langs:
-            sheet, key = exercises.sheets(variants, tolerance, args.level, lang)
-            suffix = "" if lang == "en" else f".{lang}"
-            files[f"exercises{suffix}.md"] = sheet.encode("utf-8")
-            files[f"answers{suffix}.md"] = key.encode("utf-8")
+    for lang in langs if {"md", "html", "pdf"} & set(formats) else ():
+        sheet, key = exercises.sheets(variants, tolerance, args.level, lang)
+        suffix = "" if lang == "en" else f".{lang}"
+        titles = render.messages(lang)
+        for stem, text, title in (("exercises", sheet, titles["ex_title"]), ("answers", key, titles["ex_key_title"])):
+            if "md" in formats:
+                files[f"{stem}{suffix}.md"] = text.encode("utf-8")
+            if "html" in formats:
+                files[f"{stem}{suffix}.html"] = render.html_page(text, title, lang).encode("utf-8")
+            if "pdf" in formats:
+                files[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(render.tex_page(text, lang), {}, f"{stem}{suffix}")
     if "moodle" in formats:
         from .moodle import quiz
 

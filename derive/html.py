@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from .errors import VerificationError
-from .ir import Derivation, Figure
+from .ir import Figure
 
 _MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
 # LaTeX environments latex2mathml reads under another name: aligned (Markdown's, for GitHub and
@@ -60,18 +60,18 @@ def parser(math: str = "mathml") -> MarkdownIt:
                  renderer=render))
 
 
-def body(markdown: str, derivation: Derivation) -> str:
-    """The HTML of the Markdown document, figures inlined."""
+def body(markdown: str, figures: tuple[Figure, ...] = ()) -> str:
+    """The HTML of a Markdown document, its figures inlined."""
     md = parser()
-    figures = {f.file: data_uri(f) for f in derivation.figures}
+    sources = {f.file: data_uri(f) for f in figures}
     default = md.renderer.rules["image"]
 
     def image(self, tokens, idx, options, env) -> str:
         """An image whose file is one of the document's figures becomes that figure's data: URI."""
         token = tokens[idx]
         source = token.attrGet("src")
-        if source in figures:
-            token.attrSet("src", figures[source])
+        if source in sources:
+            token.attrSet("src", sources[source])
         return default(tokens, idx, options, env)
 
     md.add_render_rule("image", image)

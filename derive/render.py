@@ -71,18 +71,29 @@ def markdown(derivation: ir.Derivation, lang: str = "en", template_dir: str | Pa
 
 def html(derivation: ir.Derivation, lang: str = "en", template_dir: str | Path | None = None) -> str:
     """The worked solution as one self-contained HTML page (see derive/html.py)."""
+    title = messages(lang)["title"] % {"name": derivation.name}
+    return html_page(markdown(derivation, lang, template_dir), title, lang, derivation.figures, template_dir)
+
+
+def html_page(text: str, title: str, lang: str, figures: tuple[ir.Figure, ...] = (),
+              template_dir: str | Path | None = None) -> str:
+    """Any of derive's Markdown documents as one self-contained HTML page, its figures inlined."""
     from . import html as html_view  # latex2mathml and markdown-it load only when HTML is asked for
 
-    body = html_view.body(markdown(derivation, lang, template_dir), derivation)
-    title = messages(lang)["title"] % {"name": derivation.name}
-    return _render(environment(template_dir), "page.html.j2", title=title, lang=lang, body=body)
+    return _render(environment(template_dir), "page.html.j2", title=title, lang=lang,
+                   body=html_view.body(text, figures))
 
 
 def tex(derivation: ir.Derivation, lang: str = "en", template_dir: str | Path | None = None) -> str:
     """The worked solution as a standalone LaTeX document (see derive/tex.py), for xelatex."""
+    return tex_page(markdown(derivation, lang, template_dir), lang, derivation.figures, template_dir)
+
+
+def tex_page(text: str, lang: str, figures: tuple[ir.Figure, ...] = (), template_dir: str | Path | None = None) -> str:
+    """Any of derive's Markdown documents as a standalone LaTeX document, its first heading the title."""
     from . import tex as tex_view
 
-    title, body = tex_view.body(markdown(derivation, lang, template_dir), derivation)
+    title, body = tex_view.body(text, figures)
     return _render(environment(template_dir), "page.tex.j2", title=title, lang=lang, body=body)
 
 

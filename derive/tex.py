@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .html import parser
-from .ir import Derivation
+from .ir import Figure
 
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
             "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}"}
@@ -51,9 +51,9 @@ def display(tex: str) -> str:
     return f"\\begin{{equation*}}\n{tex}\n\\end{{equation*}}"
 
 
-def body(markdown: str, derivation: Derivation) -> tuple[str, str]:
+def body(markdown: str, figures: tuple[Figure, ...] = ()) -> tuple[str, str]:
     """The document's title and its body in LaTeX."""
-    printed = {f.file: f.print_file for f in derivation.figures}
+    printed = {f.file: f.print_file for f in figures}
     tokens = parser().parse(markdown)
     out: list[str] = []
     title = ""

@@ -203,3 +203,22 @@ def test_grading_right_wrong_out_of_tolerance_missing_and_malformed(tmp_path, ca
     submissions.write_text("name,answer\nx,1\n", encoding="utf-8")
     assert main(["grade", str(tmp_path / "exercises.json"), str(submissions)]) == 2
     assert "header" in capsys.readouterr().err
+
+
+def test_html_and_pdf_sheets(tmp_path):
+    from derive import typeset
+
+    formats = "md,html,pdf" if typeset.available() else "md,html"
+    assert main(["exercises", "--count", "2", "--seed", "6", "--level", "forward", "--format", formats,
+                 "--lang", "en,zh", "-o", str(tmp_path)]) == 0
+    variants = generate(2, 6, "forward")
+    for suffix in ("", ".zh"):
+        sheet = (tmp_path / f"exercises{suffix}.html").read_text(encoding="utf-8")
+        key = (tmp_path / f"answers{suffix}.html").read_text(encoding="utf-8")
+        assert sheet.startswith("<!DOCTYPE html>") and "<math" in sheet and "<script" not in sheet
+        for v in variants:
+            for a in v.asked:
+                assert exercises._shown(a.value) not in sheet and exercises._shown(a.value) in key
+        if "pdf" in formats:
+            for stem in ("exercises", "answers"):
+                assert (tmp_path / f"{stem}{suffix}.pdf").read_bytes().startswith(b"%PDF-")
