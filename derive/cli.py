@@ -132,27 +132,7 @@ def _exercises(args: argparse.Namespace) -> list[Path]:
     langs = _choices(args.lang, render.LANGUAGES, "--lang")
     tolerance = exercises.parse_tolerance(args.tolerance)
     variants = exercises.generate(args.count, args.seed, args.level, args.network, args.activation, args.loss)
-    files: dict[str, bytes] = {}
-    if "json" in formats:
-        data = exercises.json_view(variants, tolerance, args.level, args.seed)
-        files["exercises.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    for lang in langs if {"md", "html", "pdf"} & set(formats) else ():
-        sheet, key = exercises.sheets(variants, tolerance, args.level, lang)
-        suffix = "" if lang == "en" else f".{lang}"
-        titles = render.messages(lang)
-        for stem, text, title in (("exercises", sheet, titles["ex_title"]), ("answers", key, titles["ex_key_title"])):
-            if "md" in formats:
-                files[f"{stem}{suffix}.md"] = text.encode("utf-8")
-            if "html" in formats:
-                files[f"{stem}{suffix}.html"] = render.html_page(text, title, lang).encode("utf-8")
-            if "pdf" in formats:
-                files[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(render.tex_page(text, lang), {}, f"{stem}{suffix}")
-    if "moodle" in formats:
-        from .moodle import quiz
-
-        for lang in langs:
-            suffix = "" if lang == "en" else f".{lang}"
-            files[f"exercises{suffix}.moodle.xml"] = quiz(variants, tolerance, args.level, lang).encode("utf-8")
+    files = exercises.files(variants, tolerance, args.level, args.seed, formats, langs)
     return write_files(files, args.output)
 
 
@@ -216,4 +196,10 @@ def regenerate_gallery(folder: Path, pdf: bool | None = None) -> list[Path]:
     for name in preset_names():
         derivation = derive(load_preset(name))
         written += write(derivation, folder, formats, GALLERY_LANGS)
+    from . import exercises  # a small exercise set: sheet, key, JSON and Moodle XML
+
+    sheet_formats = ("md", "html", "json", "moodle") + (("pdf",) if pdf else ())
+    variants = exercises.generate(3, 1, "hidden-gradient")
+    written += write_files(exercises.files(variants, exercises.parse_tolerance("rel:0.01"), "hidden-gradient", 1,
+                                           sheet_formats, GALLERY_LANGS), folder / "exercises")
     return written

@@ -247,3 +247,34 @@ def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str)
     key = _render(env, "exercises.md.j2", s=data, t=prose, answers=True, question=False, blanks=[],
                   solutions=[solution(v.spec, lang) for v in variants])
     return tidy(sheet), tidy(key)
+
+
+def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, formats: tuple[str, ...],
+          langs: tuple[str, ...]) -> dict[str, bytes]:
+    """Every file of a set: exercises / answers as md, html and pdf per language, exercises.json, and
+    exercises.moodle.xml per language."""
+    import json
+
+    from . import render, typeset
+    from .moodle import quiz
+
+    out: dict[str, bytes] = {}
+    if "json" in formats:
+        data = json_view(variants, tolerance, level, seed)
+        out["exercises.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    for lang in langs if {"md", "html", "pdf"} & set(formats) else ():
+        sheet, key = sheets(variants, tolerance, level, lang)
+        suffix = "" if lang == "en" else f".{lang}"
+        titles = render.messages(lang)
+        for stem, text, title in (("exercises", sheet, titles["ex_title"]), ("answers", key, titles["ex_key_title"])):
+            if "md" in formats:
+                out[f"{stem}{suffix}.md"] = text.encode("utf-8")
+            if "html" in formats:
+                out[f"{stem}{suffix}.html"] = render.html_page(text, title, lang).encode("utf-8")
+            if "pdf" in formats:
+                out[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(render.tex_page(text, lang), {}, f"{stem}{suffix}")
+    if "moodle" in formats:
+        for lang in langs:
+            suffix = "" if lang == "en" else f".{lang}"
+            out[f"exercises{suffix}.moodle.xml"] = quiz(variants, tolerance, level, lang).encode("utf-8")
+    return out

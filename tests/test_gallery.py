@@ -23,12 +23,13 @@ def test_gallery_is_fresh(root, tmp_path):
     assert written
     committed = root / "output"
     for path in written:
-        target = committed / path.name
-        assert target.exists(), f"output/{path.name} is missing: run `derive gallery`"
+        name = path.relative_to(tmp_path).as_posix()
+        target = committed / name
+        assert target.exists(), f"output/{name} is missing: run `derive gallery`"
         fresh, kept = path.read_bytes(), target.read_bytes()
         if path.suffix in IMAGES and maker(fresh) != maker(kept):
             continue  # another matplotlib draws other bytes; the documents around the image are still compared
-        assert fresh == kept, f"output/{path.name} is stale: run `derive gallery`"
+        assert fresh == kept, f"output/{name} is stale: run `derive gallery`"
     names = {p.name for p in written} | {p.with_suffix(".pdf").name for p in written if p.suffix == ".tex"}
     extra = {p.name for p in committed.iterdir() if p.is_file()} - names
     assert not extra, f"output/ holds files the gallery does not make: {sorted(extra)}"
