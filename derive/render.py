@@ -5,6 +5,7 @@ message table per language (templates/lang/<lang>.toml). JSON is a plain view of
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
@@ -36,10 +37,22 @@ def messages(lang: str) -> dict[str, str]:
     """The prose of one language."""
     if lang not in LANGUAGES:
         raise UsageError(f"--lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return dict(_messages(lang))
+
+
+@functools.lru_cache(maxsize=None)
+def _messages(lang: str) -> dict[str, str]:
     return tomllib.loads((template_root() / "lang" / f"{lang}.toml").read_text(encoding="utf-8"))
 
 
 def environment(template_dir: str | Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment for `template_dir` (see `_environment`), made once per folder so that each
+    template is compiled once per run."""
+    return _environment(None if template_dir is None else str(Path(template_dir).resolve()))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(template_dir: str | None) -> jinja2.Environment:
     """A Jinja2 environment: Markdown templates are not autoescaped (plain text goes through `md`),
     HTML ones (*.html.j2) are.
 
