@@ -227,7 +227,7 @@ def _aligned_symbol(chain: Chain, index: int, start: int) -> tuple[str, bool] | 
     return None
 
 
-def text_before(chain: Chain, index: int, start: int) -> str:
+def _text_before(chain: Chain, index: int, start: int) -> str:
     """The side's text before the number at `start`."""
     a, _, raw = chain.sides[index]
     return raw[:start - a]
@@ -255,7 +255,7 @@ def _classify(number: str, line: int, column: int, start: int, known: list[Quant
                 symbol, negated = aligned
                 named, operand = _named(known, symbol), True
                 base = dataclasses.replace(base, context=symbol)
-                own_sign = not re.search(r"-\s*(\\left\s*\(|\()?\s*$", text_before(chain, index, start))
+                own_sign = not re.search(r"-\s*(\\left\s*\(|\()?\s*$", _text_before(chain, index, start))
                 if negated and number.startswith("-") and own_sign:
                     value = -value  # the value the document claims for the symbol
                     base = dataclasses.replace(base, value=value)

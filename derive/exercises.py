@@ -17,6 +17,7 @@ import numpy as np
 
 from . import numeric
 from .errors import UsageError
+from .fmt import plain
 from .spec import Spec, load
 
 LEVELS = ("forward", "output-gradient", "hidden-gradient", "full-step", "softmax")
@@ -185,7 +186,6 @@ def generate(count: int, seed: int, level: str, network: str = "2-2-2", activati
 # -- the sheets -------------------------------------------------------------------------------------
 
 def _shown(value: float) -> str:
-    from .fmt import plain
     return plain(value)
 
 
@@ -237,14 +237,14 @@ def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str)
     """The exercise sheet and its answer key, in Markdown."""
     import types
 
-    from .render import _render, environment, messages
+    from .render import environment, messages, render_template
 
     prose = types.SimpleNamespace(**messages(lang))
     data = view(variants, tolerance, level)
     env = environment()
     tidy = lambda text: re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"  # noqa: E731
-    sheet = _render(env, "exercises.md.j2", s=data, t=prose, answers=False, solutions=[], question=False, blanks=[])
-    key = _render(env, "exercises.md.j2", s=data, t=prose, answers=True, question=False, blanks=[],
+    sheet = render_template(env, "exercises.md.j2", s=data, t=prose, answers=False, solutions=[], question=False, blanks=[])
+    key = render_template(env, "exercises.md.j2", s=data, t=prose, answers=True, question=False, blanks=[],
                   solutions=[solution(v.spec, lang) for v in variants])
     return tidy(sheet), tidy(key)
 

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 from .exercises import Tolerance, Variant, solution, view
 from .html import parser
-from .render import _render, environment, messages
+from .render import environment, messages, render_template
 
 
 def absolute(tolerance: Tolerance, value: float) -> float:
@@ -54,7 +54,7 @@ def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str) -
             blanks = [""]
         else:
             blanks = [f"{{1:NUMERICAL:={_number(a.value)}:{_number(absolute(tolerance, a.value))}}}" for a in v.asked]
-        text = _render(env, "exercises.md.j2", s=data, t=prose, answers=False, solutions=[], question=True,
+        text = render_template(env, "exercises.md.j2", s=data, t=prose, answers=False, solutions=[], question=True,
                        blanks=blanks)
         question = ET.SubElement(root, "question", {"type": "numerical" if single else "cloze"})
         _text(question, "name", prose.ex_variant % {"id": v.id})

@@ -101,7 +101,8 @@ def chains(text: str):
         yield from chains
 
 
-_OPERATORS = "cdot|times|frac|dfrac|left|right|qquad|quad|partial|begin|end|rm|mathrm|text|big|Big"
+_LAYOUT = "cdot|times|frac|dfrac|left|right|qquad|quad|partial|big|Big"  # commands that are not symbols
+_OPERATORS = f"{_LAYOUT}|begin|end|rm|mathrm|text"
 _ATOM = re.compile(r"-?\d+(?:\.\d+)?"
                    r"|\{\\rm\s*[A-Za-z]+\}(?:_\{(?:[^{}]|\{[^{}]*\})*\})?"
                    rf"|\\(?!(?:{_OPERATORS})(?![a-zA-Z]))[a-zA-Z]+(?:_\{{(?:[^{{}}]|\{{[^{{}}]*\}})*\}}|_\w)?"
@@ -118,8 +119,7 @@ def atoms(side: str) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), m.group()) for m in _DERIVATIVE.finditer(side)]
     cleaned = _DERIVATIVE.sub(lambda m: " " * len(m.group()), side)
     cleaned = TAG.sub(lambda m: " " * len(m.group()), cleaned)
-    cleaned = re.sub(r"\\(begin|end)\{[^{}]*\}|\\(cdot|times|frac|dfrac|left|right|qquad|quad|partial|big|Big)"
-                     r"(?![a-zA-Z])", lambda m: " " * len(m.group()), cleaned)
+    cleaned = re.sub(rf"\\(begin|end)\{{[^{{}}]*\}}|\\({_LAYOUT})(?![a-zA-Z])", lambda m: " " * len(m.group()), cleaned)
     return sorted(found + [(m.start(), m.end(), m.group()) for m in _ATOM.finditer(cleaned)])
 
 
@@ -154,13 +154,11 @@ def value(side: str, given: frozenset[float] = frozenset()) -> tuple[float, floa
     text = NUMBER.sub(placeholder, text).replace("[", "(").replace("]", ")").replace("*", r"\cdot ")
     try:
         expr = parse_latex(text).xreplace({sp.Symbol("e"): sp.E})
-        names = {sym.name: sym for sym in expr.free_symbols}
-        at = {names[sym.name]: sp.Float(v, 30) for sym, v in values.items() if sym.name in names}
-        if len(at) != len(expr.free_symbols):
-            return None
+        if not expr.free_symbols <= set(values):
+            return None  # a letter the parser read as a symbol: not a numeric side after all
+        at = {symbol: sp.Float(number, 30) for symbol, number in values.items()}
         value = float(expr.xreplace(at).evalf(30))
-        spread = sum(abs(float(expr.diff(sym).xreplace(at).evalf(30))) * halves[next(k for k in values if k.name == sym.name)]
-                     for sym in at)
+        spread = sum(abs(float(expr.diff(symbol).xreplace(at).evalf(30))) * halves[symbol] for symbol in values)
     except Exception:  # noqa: BLE001 - a side the parser cannot read is simply not checked
         return None
     return value, spread

@@ -78,7 +78,7 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
 def markdown(derivation: ir.Derivation, lang: str = "en", template_dir: str | Path | None = None) -> str:
     """The worked solution as Markdown with $$ display math."""
     prose = types.SimpleNamespace(**messages(lang))  # attribute access that no dict method can shadow
-    text = _render(environment(template_dir), "document.md.j2", d=derivation, t=prose, lang=lang)
+    text = render_template(environment(template_dir), "document.md.j2", d=derivation, t=prose, lang=lang)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
@@ -93,7 +93,7 @@ def html_page(text: str, title: str, lang: str, figures: tuple[ir.Figure, ...] =
     """Any of derive's Markdown documents as one self-contained HTML page, its figures inlined."""
     from . import html as html_view  # latex2mathml and markdown-it load only when HTML is asked for
 
-    return _render(environment(template_dir), "page.html.j2", title=title, lang=lang,
+    return render_template(environment(template_dir), "page.html.j2", title=title, lang=lang,
                    body=html_view.body(text, figures))
 
 
@@ -107,10 +107,10 @@ def tex_page(text: str, lang: str, figures: tuple[ir.Figure, ...] = (), template
     from . import tex as tex_view
 
     title, body = tex_view.body(text, figures)
-    return _render(environment(template_dir), "page.tex.j2", title=title, lang=lang, body=body)
+    return render_template(environment(template_dir), "page.tex.j2", title=title, lang=lang, body=body)
 
 
-def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
     """A template rendered; a user's broken template (--template-dir) is a one-line usage error."""
     try:
         return env.get_template(name).render(**context)
