@@ -342,19 +342,19 @@ class _Sampler:
         names = _matrix_names(model, self.table, l)
 
         def column(keys: list[str]) -> sp.Matrix:
-            return sp.Matrix([[book.entry(k, found)] for k in keys])
+            return sp.ImmutableMatrix([[book.entry(k, found)] for k in keys])
 
         if l == len(model.layers):
             incoming = column([key(f"dE/dout:{n.label}") for n in layer])
             if layer[0].activation.elementwise:
                 numeric = sp.HadamardProduct(incoming, column([key(f"dout/din:{n.label}") for n in layer]))
             else:
-                jacobian = sp.Matrix([[book.entry(key(f"dout/din:{k.label}:{n.label}"), found) for n in layer]
+                jacobian = sp.ImmutableMatrix([[book.entry(key(f"dout/din:{k.label}:{n.label}"), found) for n in layer]
                                       for k in layer])
                 numeric = sp.MatMul(sp.Transpose(jacobian), incoming, evaluate=False)
         else:
             above = model.layers[l]
-            weights = sp.Matrix([[book.entry(f"param:{p.name}", found) for p in m.params if p.kind == "weight"]
+            weights = sp.ImmutableMatrix([[book.entry(f"param:{p.name}", found) for p in m.params if p.kind == "weight"]
                                  for m in above])
             back = sp.MatMul(sp.Transpose(weights), column([key(f"delta:{m.label}") for m in above]), evaluate=False)
             numeric = sp.HadamardProduct(back, column([key(f"dout/din:{n.label}") for n in layer]))
@@ -363,7 +363,7 @@ class _Sampler:
         sources = [key(f"x:{label}") if l == 1 else key(f"out:{label}") for label in below]
         outer = sp.MatMul(result, sp.Transpose(column(sources)), evaluate=False)
         by_param = {(p.dest, p.src): p for n in layer for p in n.params if p.kind == "weight"}
-        grads = sp.Matrix([[book.entry(key(f"dE/dp:{by_param[(j, k)].name}"), found) for k in range(len(below))]
+        grads = sp.ImmutableMatrix([[book.entry(key(f"dE/dp:{by_param[(j, k)].name}"), found) for k in range(len(below))]
                            for j in range(len(layer))])
         gradient = Eq(book.tex(names["gradient"]), (book.tex(names["outer"]), book.substituted(outer),
                                                      book.substituted(grads)))

@@ -5,11 +5,13 @@ weight, ...) and the notation turns the role and the unit's label into LaTeX.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import precedence_traditional
 
 
 
@@ -134,9 +136,84 @@ def tex(expr: sp.Basic, names: dict[sp.Symbol, str], *, numbers: bool = False) -
 
     Terms stay in the order they were built (unevaluated display forms keep the textbook order);
     products are written with a dot between symbols and with a times sign between numbers.
+
+    The printing of an expression is kept as a template with a slot per symbol (see _template), so an
+    expression met again (the same form in the next exercise variant, with other numbers) costs a fill.
     """
-    settings = {"symbol_names": names, "order": "none", "mul_symbol": "times" if numbers else "dot", "ln_notation": True}
-    return _Printer(settings).doprint(expr)
+    try:
+        pieces, symbols = _template(expr, numbers)
+    except _Unsupported:
+        settings = {"symbol_names": names, "order": "none", "mul_symbol": "times" if numbers else "dot",
+                    "ln_notation": True}
+        return _Printer(settings).doprint(expr)
+    filled = [names[s] if s in names else _bare(s) for s in symbols]
+    return _fill(pieces, filled)
+
+
+class _Unsupported(Exception):
+    """An expression whose printing depends on its names' text in a way `_fill` does not replay."""
+
+
+_SLOT, _OPEN, _CLOSE = "\x00", "\x01", "\x02"  # never in LaTeX: a symbol's slot; a base to protect
+
+
+class _Recorder(_Printer):
+    """The printer writing a slot for each symbol (its position in `symbols`) instead of its name, and
+    marking where SymPy protects a symbol's superscript (x^{2} of a name with ^: {name}^{2}), the one
+    place its LaTeX printer looks at a name's text; `_fill` makes that decision with the name."""
+
+    def __init__(self, settings: dict):
+        super().__init__(settings)
+        self.slots: dict[sp.Symbol, int] = {}  # symbol -> slot number, in order of appearance
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        if expr is _DOTS or not isinstance(expr, sp.Symbol):  # a MatrixSymbol prints its own name
+            return super()._print_Symbol(expr, style)
+        return f"{_SLOT}{self.slots.setdefault(expr, len(self.slots))}{_SLOT}"
+
+    def parenthesize_super(self, s: str) -> str:
+        return f"{_OPEN}{s}{_CLOSE}"
+
+    def _print_Transpose(self, expr: sp.Transpose) -> str:
+        """SymPy writes A^T as (A)^T when the printed A holds a ^ (a number x 10^{-5} in a matrix):
+        that decision too is left to `_fill`."""
+        mat = expr.arg
+        if isinstance(mat, (sp.MatrixSymbol, sp.BlockMatrix)) or not mat.is_MatrixExpr:
+            return f"{_OPEN}{self.parenthesize(mat, precedence_traditional(expr), True)}{_CLOSE}^{{T}}"
+        return super()._print_Transpose(expr)
+
+    def _print_Adjoint(self, expr: sp.Basic) -> str:
+        raise _Unsupported  # SymPy decides on the printed text here too; derive never writes these
+
+    _print_MatPow = _print_Adjoint
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _template(expr: sp.Basic, numbers: bool) -> tuple[tuple[str, ...], tuple[sp.Symbol, ...]]:
+    """`expr` printed once with a slot per symbol: the text split at the slots (odd pieces are slot
+    numbers) and the symbols in slot order. SymPy's equality is structural and order-sensitive for
+    unevaluated sums and products, so equal expressions print alike."""
+    settings = {"order": "none", "mul_symbol": "times" if numbers else "dot", "ln_notation": True}
+    printer = _Recorder(settings)
+    return tuple(printer.doprint(expr).split(_SLOT)), tuple(printer.slots)
+
+
+def _fill(pieces: tuple[str, ...], filled: list[str]) -> str:
+    text = "".join(filled[int(piece)] if i % 2 else piece for i, piece in enumerate(pieces))
+    while _OPEN in text:  # innermost first: SymPy protects a base once it is printed
+        end = text.index(_CLOSE)
+        start = text.rindex(_OPEN, 0, end)
+        text = text[:start] + _PLAIN.parenthesize_super(text[start + 1:end]) + text[end + 1:]
+    return text
+
+
+_PLAIN = LatexPrinter()
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _bare(symbol: sp.Symbol) -> str:
+    """A symbol without a name in the table, as SymPy prints it."""
+    return _Printer().doprint(symbol)
 
 
 def partial(top: sp.Symbol, bottom: sp.Symbol) -> sp.Derivative:

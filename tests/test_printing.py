@@ -61,3 +61,41 @@ def test_local_derivative_equals_sympy_diff_of_the_whole_expression():
     for expr in (net, 1 / (1 + sp.exp(-net)), (y - net) ** 2 / 2):
         for wrt in (w1, w2, x1, x2, b, y):
             assert sp.simplify(local_derivative(expr, wrt) - sp.diff(expr, wrt)) == 0
+
+
+def _direct(expr: sp.Basic, names: dict, numbers: bool) -> str:
+    """SymPy's LaTeX printer with the names filled in by SymPy itself (no template)."""
+    settings = {"symbol_names": names, "order": "none", "mul_symbol": "times" if numbers else "dot",
+                "ln_notation": True}
+    return latex._Printer(settings).doprint(expr)
+
+
+def test_template_printing_equals_sympys_printer_for_any_names():
+    """tex() prints an expression once with a slot per symbol and fills the slots: the result must be
+    what SymPy prints with the names given directly, including where SymPy looks at a name's text
+    (a power of a name with a superscript is protected: (a^{(1)})^{2})."""
+    x, y, z = sp.symbols("x y z")
+    unnamed = sp.Symbol("q_3")
+    expressions = [
+        x ** 2, (x + y) ** 2, sp.exp(-x) / (1 + sp.exp(-x)) ** 2, sp.Mul(x, y, evaluate=False),
+        sp.Add(sp.Mul(x, y, evaluate=False), z, evaluate=False), sp.log(x) * y - (1 - y) * sp.log(1 - x),
+        sp.tanh(x) ** 2, 1 - sp.tanh(x) ** 2, sp.Mul(-1, sp.Mul(x, y, evaluate=False), evaluate=False),
+        sp.Piecewise((1, x > 0), (0, True)), latex.partial(x, y), x ** y, sp.exp(x) ** 2, (x * y) ** 3,
+        sp.Add(x, unnamed, evaluate=False), unnamed ** 2, sp.Rational(1, 2) * (x - y) ** 2,
+        sp.HadamardProduct(sp.MatrixSymbol("A^{(l)}", 1, 1), sp.MatrixSymbol("B", 1, 1)),
+        sp.MatMul(sp.ImmutableMatrix([[x]]), sp.Transpose(sp.ImmutableMatrix([[y], [z]])), evaluate=False),
+        sp.HadamardProduct(sp.MatMul(sp.Transpose(sp.ImmutableMatrix([[x, y]])), sp.ImmutableMatrix([[z]]),
+                                     evaluate=False), sp.ImmutableMatrix([[y], [x]])),
+        sp.Transpose(sp.MatrixSymbol("W^{(2)}", 1, 1)), sp.Transpose(sp.MatrixSymbol("W", 2, 2) + sp.MatrixSymbol("V", 2, 2)),
+        sp.Adjoint(sp.ImmutableMatrix([[x]])), sp.MatPow(sp.MatrixSymbol("M", 2, 2), 2),
+    ]
+    name_sets = [
+        {x: "x", y: "y", z: "z"},
+        {x: "a^{(1)}", y: r"{\rm out}_{o_{1}}", z: "b^{2}_{1}"},
+        {x: r"\left(-0.3\right)", y: "0.25", z: r"\left(2 \times 10^{-7}\right)"},
+        {x: "1", y: "2", z: "3"},  # digits next to digits: SymPy's number separator
+    ]
+    for expr in expressions:
+        for names in name_sets:
+            for numbers in (False, True):
+                assert latex.tex(expr, names, numbers=numbers) == _direct(expr, names, numbers), (expr, names)
