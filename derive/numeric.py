@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import kernels
 from .spec import Param, Spec
 
 # name -> (f(z, slope), f'(z, a = f(z), slope)); at a kink (z = 0) the derivative is the left branch's
 _ACTIVATIONS = {
     # sigmoid': a (1 - a) with 1 - a = sigmoid(-z), which keeps its digits where a rounds to 1
-    "sigmoid": (lambda z, s: 1.0 / (1.0 + np.exp(-z)), lambda z, a, s: a / (1.0 + np.exp(z))),
-    "tanh": (lambda z, s: np.tanh(z), lambda z, a, s: 1.0 - a * a),
+    "sigmoid": (lambda z, s: 1.0 / (1.0 + kernels.exp(-z)), lambda z, a, s: a / (1.0 + kernels.exp(z))),
+    "tanh": (lambda z, s: kernels.tanh(z), lambda z, a, s: 1.0 - a * a),
     "relu": (lambda z, s: np.where(z > 0, z, 0.0), lambda z, a, s: np.where(z > 0, 1.0, 0.0)),
     "leaky_relu": (lambda z, s: np.where(z > 0, z, s * z), lambda z, a, s: np.where(z > 0, 1.0, s)),
     "linear": (lambda z, s: z, lambda z, a, s: np.ones_like(z)),
@@ -26,7 +27,7 @@ KINKED = ("relu", "leaky_relu")
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
+    e = kernels.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
@@ -34,8 +35,8 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 _LOSSES = {
     "half_sse": (lambda y, t: 0.5 * (t - y) ** 2, lambda y, t: y - t),
     "mse": (lambda y, t: (t - y) ** 2 / y.shape[1], lambda y, t: 2 * (y - t) / y.shape[1]),
-    "bce": (lambda y, t: -(t * np.log(y) + (1 - t) * np.log(1 - y)), lambda y, t: (y - t) / (y * (1 - y))),
-    "cross_entropy": (lambda y, t: -t * np.log(y), lambda y, t: -t / y),
+    "bce": (lambda y, t: -(t * kernels.log(y) + (1 - t) * kernels.log(1 - y)), lambda y, t: (y - t) / (y * (1 - y))),
+    "cross_entropy": (lambda y, t: -t * kernels.log(y), lambda y, t: -t / y),
 }
 
 
@@ -80,7 +81,7 @@ def forward(spec: Spec, arrays: Arrays, x: np.ndarray) -> tuple[list[np.ndarray]
     """Net inputs Z[l] and outputs A[l] (A[0] = x), each of shape (samples, units)."""
     nets, outs = [], [x]
     for l, (w, b) in enumerate(zip(arrays.weights, arrays.biases)):
-        z = outs[-1] @ w.T + b
+        z = kernels.matmul(outs[-1], w.T) + b
         nets.append(z)
         name = spec.activations[l]
         outs.append(_softmax(z) if name == "softmax" else _ACTIVATIONS[name][0](z, spec.leaky_slope))
@@ -139,7 +140,7 @@ def _quantities(spec: Spec) -> dict[str, float]:
             for s in range(len(x)):
                 for j, label in enumerate(labels[l]):
                     values[f"{s}:dout/din:{label}"] = derivative[s, j]
-        d_out = deltas[l - 1] @ arrays.weights[l - 1]
+        d_out = kernels.matmul(deltas[l - 1], arrays.weights[l - 1])
 
     for s in range(len(x)):
         for k, label in enumerate(labels[0]):

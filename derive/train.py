@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import numeric
+from . import kernels, numeric
 from .errors import SpecError, VerificationError
 from .numeric import Arrays
 from .spec import Spec
@@ -64,7 +64,7 @@ class History:
 
 def _sigmoid(z: np.ndarray, out: np.ndarray, slope: float) -> None:
     np.negative(z, out=out)
-    np.exp(out, out=out)
+    kernels.exp(out, out=out)
     out += 1.0
     np.reciprocal(out, out=out)
 
@@ -76,7 +76,7 @@ def _leaky(z: np.ndarray, out: np.ndarray, slope: float) -> None:
 # name -> f(z, out, slope), writing the activation of z into `out` (a view of the next layer's input)
 _IN_PLACE = {
     "sigmoid": _sigmoid,
-    "tanh": lambda z, out, slope: np.tanh(z, out=out),
+    "tanh": lambda z, out, slope: kernels.tanh(z, out=out),
     "relu": lambda z, out, slope: np.maximum(z, 0.0, out=out),
     "leaky_relu": _leaky,
     "linear": lambda z, out, slope: np.copyto(out, z),
@@ -139,7 +139,7 @@ class _Loop:
         nets, outs, views = self.buffers(len(x))
         a, slope = x, self.slope
         for z, out, view, matrix, f in zip(nets, outs, views, self.transposed, self.activations):
-            np.matmul(a, matrix, out=z)
+            kernels.matmul(a, matrix, out=z)
             f(z, view, slope)
             a = out
         return nets, [x, *outs]
@@ -159,9 +159,9 @@ class _Loop:
         y = outs[-1][:, 1:]
         delta = y - t if self.direct else self._through(last, self.loss_grad(y, t), nets, outs)
         for l in range(last, -1, -1):
-            np.matmul(delta.T, outs[l], out=self.grads[l])
+            kernels.matmul(delta.T, outs[l], out=self.grads[l])
             if l:
-                delta = self._through(l - 1, delta @ self.weights[l], nets, outs)
+                delta = self._through(l - 1, kernels.matmul(delta, self.weights[l]), nets, outs)
         for column in self.fixed:
             column[:] = 0.0
         for column in self.shared:
