@@ -45,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
     doc = commands.add_parser("doc", help="write the worked solution of one training step")
     doc.add_argument("spec", help="a .toml spec file or the name of a built-in example")
     doc.add_argument("-o", "--output", default=".", help="output folder (default: the current folder)")
-    doc.add_argument("--format", default="md,json", help="comma-separated: md, html, json (default: md,json)")
+    doc.add_argument("--format", default="md,json", help="comma-separated: md, html, tex, pdf, json (default: md,json)")
     doc.add_argument("--lang", default="en", help="en, zh, or both as en,zh (default: en)")
     doc.add_argument("--precision", type=_digits, default=DEFAULT_DIGITS,
                      help=f"significant digits shown (default: {DEFAULT_DIGITS})")

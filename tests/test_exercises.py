@@ -163,8 +163,13 @@ def test_moodle_xml_structure_and_answers(level, kind):
             assert float(answer.find("text").text) == pytest.approx(expected[asked.key], rel=1e-12)
             assert float(answer.find("tolerance").text) == pytest.approx(0.01 * abs(expected[asked.key]), rel=1e-9)
         else:
-            fields = re.findall(r"\{1:NUMERICAL:=([^:]+):([^}]+)\}", q.find("questiontext/text").text)
-            assert len(fields) == len(v.asked)
+            # Moodle's cloze grammar (question/type/multianswer): a field starts with {weight:TYPE: and
+            # a numerical answer is =number:error, number as Moodle's NUMBER_REGEX reads it
+            text = q.find("questiontext/text").text
+            number = r"-?(?:[0-9]+[.,]?[0-9]*|[.,][0-9]+)(?:[eE][-+]?[0-9]+)?"
+            starts = re.findall(r"\{[0-9]*:[A-Z_]+:", text)
+            fields = re.findall(rf"\{{1:NUMERICAL:=({number}):({number})\}}", text)
+            assert len(starts) == len(fields) == len(v.asked)
             for (value, tol), asked in zip(fields, v.asked):
                 assert float(value) == pytest.approx(expected[asked.key], rel=1e-12)
                 assert float(tol) == pytest.approx(0.01 * abs(expected[asked.key]), rel=1e-9)
