@@ -3,7 +3,8 @@
 Run from the repository root:  python benchmarks/engine.py
 For each network (seeded random sigmoid weights, one sample) it times
   - derive: `derive.build`, the whole derivation IR (every local derivative, value and LaTeX form),
-    the best of REPEATS runs (on a shared machine noise only ever adds time), and
+    the best of REPEATS runs (on a shared machine noise only ever adds time), each with the printed
+    formula templates forgotten (a repeat would otherwise only fill them), and
   - whole-loss: the loss written as one SymPy expression in the parameters, `sp.diff` by each
     parameter, each derivative evaluated at the parameter values,
 checks that both give the same gradients, and prints the times, their ratio and derive's time per
@@ -23,6 +24,7 @@ import sympy as sp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import derive  # noqa: E402
+from derive.latex import clear_templates  # noqa: E402
 
 SHAPES = ([2, 2, 2], [3, 4, 4, 3], [4, 8, 8, 3], [10, 16, 16, 10])
 REPEATS = 5
@@ -75,6 +77,7 @@ def main() -> None:
         spec = derive.load(random_spec(layers))
         ours = float("inf")
         for _ in range(REPEATS):
+            clear_templates()  # each run prints its formulas afresh, as the first document of a process does
             start = time.perf_counter()
             derivation = derive.build(spec)
             ours = min(ours, time.perf_counter() - start)

@@ -207,6 +207,11 @@ def _fill(pieces: tuple[str, ...], filled: list[str]) -> str:
     return text
 
 
+def clear_templates() -> None:
+    """Forget every printed template (a benchmark timing a first document, not a repeat)."""
+    _template.cache_clear()
+
+
 _PLAIN = LatexPrinter()
 
 
