@@ -15,6 +15,7 @@ SymPy's LaTeX parser and reported when they do not hold, even when every operand
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import re
@@ -179,11 +180,58 @@ def _training(spec: Spec) -> list[Quantity]:
     return found
 
 
+class _Index:
+    """The quantities sorted by value, for the questions `_classify` asks of each number: which lie
+    within a distance of a value (in list order), which is nearest relatively (the earlier one of a
+    tie among the candidates), which a symbol names; in logarithmic instead of linear time, since a
+    long training's document holds thousands of numbers and tens of thousands of quantities."""
+
+    def __init__(self, known: list[Quantity]):
+        known = [q for q in known if math.isfinite(q.value)]  # an overflowed e^-in is no number written
+        self.known = known
+        self.order = sorted(range(len(known)), key=lambda i: known[i].value)
+        self.values = [known[i].value for i in self.order]
+        self._named: dict[str, list[Quantity]] = {}
+
+    def _span(self, low: float, high: float) -> list[int]:
+        """Original positions of the quantities with low <= value <= high, in original order."""
+        return sorted(self.order[bisect.bisect_left(self.values, low):bisect.bisect_right(self.values, high)])
+
+    def within(self, value: float, distance: float) -> list[Quantity]:
+        return [self.known[i] for i in self._span(value - distance, value + distance)]
+
+    def nearest(self, value: float) -> Quantity:
+        """The quantity of least |q - value| / max(|q|, 1e-12). That distance falls towards `value` from
+        either side, and among values of the other sign it falls with |q|: so the least is among the
+        neighbours of `value` in sorted order (every quantity equal to either) and the two extremes.
+        For 0 every quantity beyond the floor is at distance 1, a tie the list order breaks: a scan."""
+        if value == 0:
+            return min(self.known, key=lambda q: abs(q.value) / max(abs(q.value), 1e-12))
+        at = bisect.bisect_left(self.values, value)
+        candidates = set()
+        for k in (at - 1, at, 0, len(self.values) - 1):
+            if 0 <= k < len(self.values):
+                candidates.update(self._span(self.values[k], self.values[k]))
+        below = bisect.bisect_left(self.values, -1e-12)  # every quantity within the floor around 0
+        candidates.update(self.order[below:bisect.bisect_right(self.values, 1e-12)])
+
+        def distance(q: Quantity) -> float:
+            return abs(q.value - value) / max(abs(q.value), 1e-12)
+
+        return min((self.known[i] for i in sorted(candidates)), key=distance)
+
+    def named(self, symbol: str) -> list[Quantity]:
+        if symbol not in self._named:
+            norm = _norm(symbol)
+            self._named[symbol] = [q for q in self.known if q.pattern is not None and q.pattern.search(norm)]
+        return self._named[symbol]
+
+
 # -- the document ----------------------------------------------------------------------------------
 
 def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float, ...] = ()) -> Report:
     """Classify every decimal number of `text` against the network of `spec`."""
-    known = quantities(spec, rates)
+    known = _Index(quantities(spec, rates))
     starts = reading.line_starts(text)
     math_spans = [(m.start(), m.end()) for m in reading.MATH.finditer(text)]
     tags = [(m.start(), m.end()) for m in reading.TAG.finditer(text)]
@@ -203,11 +251,6 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
         line, column = reading.position(starts, start)
         found.append(_classify(number, line, column, start, known, chains, consistent))
     return Report(source, tuple(found), tuple(broken))
-
-
-def _named(known: list[Quantity], symbol: str) -> list[Quantity]:
-    norm = _norm(symbol)
-    return [q for q in known if q.pattern is not None and q.pattern.search(norm)]
 
 
 def _aligned_symbol(chain: Chain, index: int, start: int) -> tuple[str, bool] | None:
@@ -233,7 +276,7 @@ def _text_before(chain: Chain, index: int, start: int) -> str:
     return raw[:start - a]
 
 
-def _classify(number: str, line: int, column: int, start: int, known: list[Quantity], chains: list[Chain],
+def _classify(number: str, line: int, column: int, start: int, known: _Index, chains: list[Chain],
               consistent: set[int]) -> Found:
     value, last = reading.parse_number(number)
     decimals = reading.decimals(number)
@@ -241,26 +284,26 @@ def _classify(number: str, line: int, column: int, start: int, known: list[Quant
     found = next(((c, i) for c in chains for i, (a, b, _) in enumerate(c.sides) if a <= start < b), None)
     chain, index = found if found else (None, -1)
     base = Found(line, column, number, value, decimals, "known", context=chain.lhs if chain else "")
-    exact = [q for q in known if abs(q.value - value) <= half * 1.0000001]
+    exact = known.within(value, half * 1.0000001)
     # what the number stands for: the left-hand side when it is the equation's result, else the symbol
     # at its place in an earlier side of the same shape
     named: list[Quantity] = []
     operand = False  # a number inside an expression (its symbol is a guess), not an equation's result
     if chain is not None:
         if re.fullmatch(r"-?\d+\.\d+", reading.clean(chain.sides[index][2])):
-            named = _named(known, chain.lhs)
+            named = known.named(chain.lhs)
         else:
             aligned = _aligned_symbol(chain, index, start)
             if aligned is not None:
                 symbol, negated = aligned
-                named, operand = _named(known, symbol), True
+                named, operand = known.named(symbol), True
                 base = dataclasses.replace(base, context=symbol)
                 own_sign = not re.search(r"-\s*(\\left\s*\(|\()?\s*$", _text_before(chain, index, start))
                 if negated and number.startswith("-") and own_sign:
                     value = -value  # the value the document claims for the symbol
                     base = dataclasses.replace(base, value=value)
-                    exact = [q for q in known if abs(q.value - value) <= half * 1.0000001]
-    nearest = min(known, key=lambda q: abs(q.value - value) / max(abs(q.value), 1e-12))
+                    exact = known.within(value, half * 1.0000001)
+    nearest = known.nearest(value)
     near = abs(nearest.value - value) <= NEAR * max(abs(nearest.value), 1e-12)
     if operand and named and near and all(abs(q.value - value) > 0.5 * max(abs(q.value), 1e-12) for q in named):
         named = []  # the symbol's quantity is far off and another is close: the number is more likely that one
@@ -271,7 +314,7 @@ def _classify(number: str, line: int, column: int, start: int, known: list[Quant
     if exact:
         q = next((q for q in exact if q in named), None) or min(exact, key=lambda q: abs(q.value - value))
         return dataclasses.replace(base, meant=q.name, true=q.value)
-    close = [q for q in known if abs(q.value - value) <= 1.5 * last]
+    close = known.within(value, 1.5 * last)
     if close:
         q = min(close, key=lambda q: abs(q.value - value))
         return dataclasses.replace(base, verdict="rounding", meant=q.name, true=q.value)

@@ -146,3 +146,31 @@ def test_cli_exit_codes_and_bad_input(tmp_path, capsys):
     assert err.count("\n") == 1 and "missing.md" in err
     assert main(["check", "two-two-two", str(good), "--lr", "fast"]) == 2
     assert "--lr" in capsys.readouterr().err
+
+
+def test_quantity_index_answers_as_a_full_scan_does():
+    """derive check looks quantities up in a sorted index; for any quantities and any number it must
+    pick what a scan of the whole list picks: every quantity within a distance, in list order, and a
+    quantity of least relative distance."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from derive.check import Quantity, _Index
+
+    finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
+    values = st.one_of(finite, st.sampled_from([0.0, -0.0, 1e-13, -1e-13, 0.5, -0.5, 2.0]))
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(values, min_size=1, max_size=30), values, st.floats(min_value=0, max_value=10))
+    def agree(numbers, value, distance):
+        known = [Quantity(f"q{i}", f"q{i}", v) for i, v in enumerate(numbers)]
+        index = _Index(known)
+
+        def relative(q: Quantity) -> float:
+            return abs(q.value - value) / max(abs(q.value), 1e-12)
+
+        assert relative(index.nearest(value)) == min(relative(q) for q in known)
+        within = [q for q in known if value - distance <= q.value <= value + distance]
+        assert index.within(value, distance) == within
+
+    agree()
