@@ -4,10 +4,11 @@ NumPy chooses its matrix product (the BLAS library's kernel for the processor at
 log and tanh (SIMD versions on AVX-512 processors, the C library's elsewhere) by the processor it runs
 on, and the choices round differently in the last bit. One step hides that, but thousands of training
 iterations carry it into the printed digits, and a document made on one machine would not be the one
-made on another. These kernels fix the order of every operation instead: products and sums by
-`np.einsum`'s own loops (compiled once for the baseline every x86-64 processor runs, never handed to
-BLAS), exp, log and tanh by the C library through Python's `math`, the functions the symbolic path
-evaluates with. Elementwise +, -, * and / are IEEE-rounded and the same everywhere.
+made on another. These kernels fix the order of every operation instead: products by `np.einsum`'s
+own loops (compiled once for the baseline every x86-64 processor runs, never handed to BLAS), exp,
+log and tanh by the C library through Python's `math`, the functions the symbolic path evaluates
+with. Elementwise +, -, * and / are IEEE-rounded, and NumPy's sums add in an order fixed by their
+code (pairwise), so both are the same everywhere (tests/test_kernels.py checks the whole training).
 """
 from __future__ import annotations
 

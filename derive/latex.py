@@ -158,9 +158,10 @@ _SLOT, _OPEN, _CLOSE = "\x00", "\x01", "\x02"  # never in LaTeX: a symbol's slot
 
 
 class _Recorder(_Printer):
-    """The printer writing a slot for each symbol (its position in `symbols`) instead of its name, and
-    marking where SymPy protects a symbol's superscript (x^{2} of a name with ^: {name}^{2}), the one
-    place its LaTeX printer looks at a name's text; `_fill` makes that decision with the name."""
+    """The printer writing a slot for each symbol (its number in `slots`) instead of its name, and
+    marking the places where SymPy's LaTeX printer looks at a name's text (a power of a name holding
+    a ^ is written (name)^{2}; so is a transposed matrix whose entries hold one); `_fill` makes those
+    decisions with the names."""
 
     def __init__(self, settings: dict):
         super().__init__(settings)
