@@ -233,8 +233,10 @@ def solution(raw: dict, lang: str) -> str:
     return re.sub(r"^#", "###", markdown(derivation, lang), flags=re.M)
 
 
-def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str) -> tuple[str, str]:
-    """The exercise sheet and its answer key, in Markdown."""
+def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
+           solutions: list[str] | None = None) -> tuple[str, str]:
+    """The exercise sheet and its answer key, in Markdown (`solutions`: the variants' worked solutions,
+    when already written)."""
     import types
 
     from .render import environment, messages, render_template
@@ -245,7 +247,7 @@ def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str)
     tidy = lambda text: re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"  # noqa: E731
     sheet = render_template(env, "exercises.md.j2", s=data, t=prose, answers=False, solutions=[], question=False, blanks=[])
     key = render_template(env, "exercises.md.j2", s=data, t=prose, answers=True, question=False, blanks=[],
-                  solutions=[solution(v.spec, lang) for v in variants])
+                  solutions=solutions or [solution(v.spec, lang) for v in variants])
     return tidy(sheet), tidy(key)
 
 
@@ -262,8 +264,12 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
     if "json" in formats:
         data = json_view(variants, tolerance, level, seed)
         out["exercises.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    for lang in langs if {"md", "html", "pdf"} & set(formats) else ():
-        sheet, key = sheets(variants, tolerance, level, lang)
+    sheet_formats = {"md", "html", "pdf"} & set(formats)
+    # each variant's worked solution, written once per language for the key and the Moodle feedback
+    solutions = {lang: [solution(v.spec, lang) for v in variants]
+                 for lang in (langs if sheet_formats or "moodle" in formats else ())}
+    for lang in langs if sheet_formats else ():
+        sheet, key = sheets(variants, tolerance, level, lang, solutions[lang])
         suffix = "" if lang == "en" else f".{lang}"
         titles = render.messages(lang)
         for stem, text, title in (("exercises", sheet, titles["ex_title"]), ("answers", key, titles["ex_key_title"])):
@@ -276,5 +282,5 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
     if "moodle" in formats:
         for lang in langs:
             suffix = "" if lang == "en" else f".{lang}"
-            out[f"exercises{suffix}.moodle.xml"] = quiz(variants, tolerance, level, lang).encode("utf-8")
+            out[f"exercises{suffix}.moodle.xml"] = quiz(variants, tolerance, level, lang, solutions[lang]).encode("utf-8")
     return out

@@ -39,15 +39,18 @@ def _text(parent: ET.Element, tag: str, text: str, fmt: str | None = None) -> ET
     return element
 
 
-def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str) -> str:
-    """The Moodle XML of every variant, in a category named after the level."""
+def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
+         solutions: list[str] | None = None) -> str:
+    """The Moodle XML of every variant, in a category named after the level (`solutions`: the
+    variants' worked solutions, when already written)."""
     prose = types.SimpleNamespace(**messages(lang))
     env = environment()
     md = parser("tex")
     root = ET.Element("quiz")
     category = ET.SubElement(root, "question", {"type": "category"})
     _text(category, "category", f"$course$/derive/{level}")
-    for v in variants:
+    solutions = solutions or [solution(v.spec, lang) for v in variants]
+    for v, worked in zip(variants, solutions):
         data = view([v], tolerance, level)
         single = len(v.asked) == 1
         if single:
@@ -59,7 +62,7 @@ def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str) -
         question = ET.SubElement(root, "question", {"type": "numerical" if single else "cloze"})
         _text(question, "name", prose.ex_variant % {"id": v.id})
         _text(question, "questiontext", md.render(text), "html")
-        _text(question, "generalfeedback", md.render(solution(v.spec, lang)), "html")
+        _text(question, "generalfeedback", md.render(worked), "html")
         ET.SubElement(question, "penalty").text = "0.3333333"
         ET.SubElement(question, "hidden").text = "0"
         ET.SubElement(question, "idnumber").text = v.id
