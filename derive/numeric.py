@@ -59,21 +59,32 @@ class Arrays:
         return self.moved({param: delta})
 
     def moved(self, deltas: dict[Param, float]) -> Arrays:
-        """A copy with each parameter moved by its delta; only the matrices that change are copied."""
+        """A copy with each parameter moved by its delta."""
+        return self.replaced({param: self.value(param) + delta for param, delta in deltas.items()})
+
+    def value(self, param: Param) -> float:
+        l = param.layer - 1
+        if param.kind == "weight":
+            return float(self.weights[l][param.dest, param.src])
+        return float(self.biases[l][0 if param.dest is None else param.dest])
+
+    def replaced(self, values: dict[Param, float]) -> Arrays:
+        """A copy with each parameter set to its value (a shared bias for its whole layer); only the
+        matrices that change are copied."""
         weights, biases = list(self.weights), list(self.biases)
         copied: set[tuple[str, int]] = set()
-        for param, delta in deltas.items():
+        for param, value in values.items():
             l = param.layer - 1
             group = weights if param.kind == "weight" else biases
             if (param.kind, l) not in copied:
                 group[l] = group[l].copy()
                 copied.add((param.kind, l))
             if param.kind == "weight":
-                group[l][param.dest, param.src] += delta
+                group[l][param.dest, param.src] = value
             elif param.dest is None:
-                group[l] += delta
+                group[l][:] = value
             else:
-                group[l][param.dest] += delta
+                group[l][param.dest] = value
         return Arrays(tuple(weights), tuple(biases))
 
 

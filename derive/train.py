@@ -248,17 +248,7 @@ def _step(spec: Spec) -> Spec:
 
 
 def _assign(spec: Spec, params: dict[str, float]) -> Spec:
-    arrays = Arrays.from_spec(spec)
-    weights = [w.copy() for w in arrays.weights]
-    biases = [b.copy() for b in arrays.biases]
-    for p in spec.parameters():
-        if p.kind == "weight":
-            weights[p.layer - 1][p.dest, p.src] = params[p.name]
-        elif p.dest is None:
-            biases[p.layer - 1][:] = params[p.name]
-        else:
-            biases[p.layer - 1][p.dest] = params[p.name]
-    return with_arrays(spec, Arrays(tuple(weights), tuple(biases)))
+    return with_arrays(spec, Arrays.from_spec(spec).replaced({p: params[p.name] for p in spec.parameters()}))
 
 
 def check(spec: Spec, history: History) -> dict[str, float]:
