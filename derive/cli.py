@@ -14,7 +14,7 @@ from . import derive, render, typeset, write, write_files
 from .errors import DeriveError, UsageError
 from .fmt import DEFAULT_DIGITS
 from .latex import NOTATIONS
-from .spec import focused, load, load_preset, preset_names
+from .spec import focused, in_full, load, load_preset, preset_names
 
 GALLERY_LANGS = ("en", "zh")
 
@@ -52,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
     doc.add_argument("--notation", help=f"symbol names: {', '.join(NOTATIONS)} (default: the spec's, else in-out)")
     doc.add_argument("--focus", help="write out only these parameters' chains, e.g. w5,b3 or layer2 (the summary "
                      "lists all); needed for networks too big to write out in full")
+    doc.add_argument("--samples-in-full", help='how many samples to write out step by step, or "all"; the others '
+                     "get a row each in a table of results (default: all of a batch of up to 4, else the first)")
     doc.add_argument("-q", "--quiet", action="store_true", help="no progress bar while training")
     doc.add_argument("--template-dir", help="a folder of templates that override the built-in ones' blocks "
                      '({% extends "derive/document.md.j2" %})')
@@ -104,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
             spec = load(args.spec)
             if args.focus is not None:
                 spec = dataclasses.replace(spec, focus=focused(spec, args.focus.split(","), spec.source, "--focus"))
+            if args.samples_in_full is not None:
+                spec = dataclasses.replace(spec, samples_in_full=in_full(spec, args.samples_in_full, spec.source,
+                                                                         "--samples-in-full"))
             with _progress(spec.iterations, args.quiet) as progress:
                 derivation = derive(spec, notation=args.notation, digits=args.precision, progress=progress)
             for path in write(derivation, args.output, formats, langs, args.template_dir):

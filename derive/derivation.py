@@ -14,8 +14,7 @@ import sympy as sp
 
 from . import fmt, latex
 from .ir import (Chain, Derivation, Eq, Factor, LayerBackward, MatrixStep, NeuronBackward, NeuronForward, ParamRow, Path,
-                 Preliminary,
-                 Sample, SummaryRow, Term, Value)
+                 Preliminary, Sample, SampleTable, SummaryRow, Term, Value)
 from .functions import SIMPLIFIED_DELTA, Y, Z, check_sigmoid_bce, check_softmax_cross_entropy, check_steps, frac
 from .latex import partial, tex
 from .model import Model, Neuron, local_derivative, value_of
@@ -159,6 +158,9 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         updates.append(book.eq(new, (form,), value))
         summary.append(SummaryRow(p.name, row.tex, row.value, gradients[p.name], value))
 
+    in_full = min(spec.samples_in_full or spec.samples, spec.samples)
+    others = _other_samples(model, table, samples[in_full:], chains[in_full:],
+                            [p for p in trainable if p.name in focus]) if in_full < spec.samples else ()
     loss_values = [s.loss_total.value.value for s in samples]
     total_loss = sum(loss_values) / (len(loss_values) if spec.reduction == "mean" else 1)
     return Derivation(
@@ -173,9 +175,28 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
         reductions=tuple(reductions), updates=tuple(updates),
         summary=tuple(summary), total_loss=book.value("E", total_loss), focus=spec.focus,
+        in_full=in_full if in_full < spec.samples else None, others=others,
         loss_terms=tuple(book.value(f"E:{n.label}", sum(s.loss_terms[j].value.value for s in samples)
                                     / (len(samples) if spec.reduction == "mean" else 1))
                          for j, n in enumerate(model.outputs)))
+
+
+TABLE_COLUMNS = 6  # quantities per table of the samples not written out step by step
+
+
+def _other_samples(model: Model, table: latex.Notation, samples: tuple[Sample, ...], chains: list[dict[str, Chain]],
+                   params: list[Param]) -> tuple[SampleTable, ...]:
+    """The samples not written out step by step, a row each: the outputs, the loss and the gradient of
+    each written parameter (the terms of the sum over samples), TABLE_COLUMNS quantities per table;
+    the columns are named for sample s."""
+    names = model.names(table, "s")
+    columns = [names[n.out] for n in model.outputs] + [names[model.loss_total]] + [
+        tex(partial(model.loss_total, model.param_symbol[p.name]), names) for p in params]
+    rows = [(s.index, tuple(n.out.value for n in s.forward[-1]) + (s.loss_total.value,) +
+             tuple(by_param[p.name].result.value for p in params)) for s, by_param in zip(samples, chains)]
+    return tuple(SampleTable(tuple(columns[a:a + TABLE_COLUMNS]),
+                             tuple((index, values[a:a + TABLE_COLUMNS]) for index, values in rows))
+                 for a in range(0, len(columns), TABLE_COLUMNS))
 
 
 def _needed(model: Model, focus: set[str]) -> set[str]:

@@ -146,6 +146,14 @@ class Sample:
 
 
 @dataclass(frozen=True)
+class SampleTable:
+    """Samples not written out step by step, a row each: their results, computed the same way."""
+
+    columns: tuple[str, ...]  # LaTeX of each column's quantity, without a sample index
+    rows: tuple[tuple[int, tuple[Value, ...]], ...]  # (sample index, one value per column)
+
+
+@dataclass(frozen=True)
 class ParamRow:
     name: str
     tex: str
@@ -266,6 +274,8 @@ class Derivation:
     training: Training | None = None  # with training.iterations > 0
     focus: tuple[str, ...] = ()  # the parameters written out in full (empty: every one)
     figures: tuple[Figure, ...] = ()
+    in_full: int | None = None  # the first samples written out step by step (None: every one)
+    others: tuple[SampleTable, ...] = ()  # the other samples' results, a few columns per table
 
     def note_for(self, lang: str) -> str:
         """The spec's note in `lang` (or its note for every language), or ""."""

@@ -113,10 +113,13 @@ class Model:
         """The neurons whose net input contains `param` (one, or a whole layer for a shared bias)."""
         return tuple(n for n in self.layers[param.layer - 1] if param in n.params)
 
-    def names(self, notation: latex.Notation, sample: int | None = None) -> dict[sp.Symbol, str]:
-        """LaTeX for every symbol in `notation`; with several samples, per-sample symbols get ^{(s)}."""
+    def names(self, notation: latex.Notation, sample: int | str | None = None) -> dict[sp.Symbol, str]:
+        """LaTeX for every symbol in `notation`; with several samples, per-sample symbols get ^{(n)} for
+        sample index `sample` (n = sample + 1), or ^{(s)} for a sample named by the letter `sample`."""
         def per_sample(text: str) -> str:
-            return text if sample is None else f"{{{text}}}^{{({sample + 1})}}"
+            if sample is None:
+                return text
+            return f"{{{text}}}^{{({sample if isinstance(sample, str) else sample + 1})}}"
 
         spec, depth = self.spec, self.spec.depth
 

@@ -1,7 +1,8 @@
 """How big a document would be, estimated from the network before any work is done.
 
 The estimate counts the terms a document prints: each neuron's weighted sum, each hidden neuron's
-paths, each written chain, and each printed matrix entry, per sample. A document over LIMIT terms is
+paths, each written chain, and each printed matrix entry, per sample written out step by step, and
+a table row of results for each other sample. A document over LIMIT terms is
 refused unless spec.focus (or --focus) picks the parameters to write out in full.
 """
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from .errors import SpecError
 from .spec import Spec
 
-LIMIT = 8_000  # terms; the largest built-in example written in full (softmax-3443-batch) prints about 4,600
+LIMIT = 8_000  # terms; softmax-3443-batch with all seven samples written out prints about 4,600
 
 
 def terms(spec: Spec) -> int:
@@ -24,7 +25,10 @@ def terms(spec: Spec) -> int:
         per_sample += sum(8 + (layers[p.layer] if p.dest is None else 1) for p in written)
         if not spec.focus:
             per_sample += sum(3 * layers[l] * layers[l + 1] + 4 * layers[l + 1] for l in range(spec.depth))
-    return spec.samples * per_sample
+    shown = min(spec.samples_in_full or spec.samples, spec.samples)
+    row = layers[-1] + 1 + (len([p for p in spec.parameters() if not spec.focus or p.name in spec.focus])
+                            if spec.learning_rate is not None else 0)
+    return shown * per_sample + (spec.samples - shown) * row  # the other samples: a table row each
 
 
 def refuse_oversize(spec: Spec) -> None:

@@ -28,7 +28,7 @@ TRAINING_MODES = ("batch", "online")
 MAX_ITERATIONS = 10_000_000
 
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_TOP_FIELDS = {"name", "note", "notation", "network", "params", "data", "training", "focus"}
+_TOP_FIELDS = {"name", "note", "notation", "network", "params", "data", "training", "focus", "samples_in_full"}
 _FIELDS = {
     "network": {"layers", "activation", "leaky_slope", "loss", "bias", "trainable_biases", "reduction", "names"},
     "network.names": {"inputs", "layers"},
@@ -82,6 +82,7 @@ class Spec:
     mode: str = "batch"  # batch: one update per iteration; online: one update per sample, in order
     compare_hidden: tuple[Spec, ...] = ()  # the same network with other numbers of hidden neurons, to compare
     focus: tuple[str, ...] = ()  # the parameters whose chains are written out (empty: all of them)
+    samples_in_full: int = 0  # the first samples written out step by step, the others as table rows (0: all)
 
     @property
     def depth(self) -> int:
@@ -306,7 +307,26 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
         if not isinstance(given, list) or not all(isinstance(item, str) for item in given):
             raise r.fail("focus", "a list of parameter names (w1, b2) or layers (layer1)", given)
         spec = dataclasses.replace(spec, focus=focused(spec, given, source, "focus"))
-    return spec
+    return dataclasses.replace(spec, samples_in_full=in_full(spec, raw.get("samples_in_full"), source,
+                                                             "samples_in_full"))
+
+
+FULL_BATCH = 4  # a batch of up to this many samples is written out whole by default; a bigger one, its first
+
+
+def in_full(spec: Spec, given: object, source: str, field: str) -> int:
+    """How many samples the document writes out step by step: `given` (a whole number, or "all"),
+    by default all of a small batch and the first of a bigger one."""
+    if given is None:
+        return spec.samples if spec.samples <= FULL_BATCH else 1
+    if given == "all":
+        return spec.samples
+    if isinstance(given, str) and given.strip().isdigit():
+        given = int(given)
+    if isinstance(given, bool) or not isinstance(given, int) or not 1 <= given <= spec.samples:
+        raise SpecError(source, field, f'a whole number from 1 to {spec.samples} (the samples), or "all"',
+                        _describe(given))
+    return given
 
 
 def focused(spec: Spec, tokens: list[str], source: str, field: str) -> tuple[str, ...]:

@@ -109,3 +109,66 @@ def test_step_network_is_forward_only():
     for lang, heading in (("en", "Backward pass"), ("zh", "反向传播")):
         text = derive.document(derivation, "md", lang)
         assert f". {heading}" not in text and "$$" in text
+
+
+def _batch_spec(samples: int) -> dict:
+    """A 2-3-2 sigmoid network with half-SSE loss over `samples` seeded samples."""
+    rng = np.random.default_rng(11)
+    return {"name": "batch", "network": {"layers": [2, 3, 2], "activation": "sigmoid",
+                                         "loss": "half_sse"},
+            "params": {"weights": [rng.uniform(-1, 1, (3, 2)).round(2).tolist(),
+                                   rng.uniform(-1, 1, (2, 3)).round(2).tolist()],
+                       "biases": [rng.uniform(-1, 1, 3).round(2).tolist(), rng.uniform(-1, 1, 2).round(2).tolist()]},
+            "data": {"inputs": rng.uniform(-1, 1, (samples, 2)).round(2).tolist(),
+                     "targets": rng.uniform(0.05, 0.95, (samples, 2)).round(2).tolist()},
+            "training": {"learning_rate": 0.5}}
+
+
+def _per_sample(raw: dict) -> list[tuple[np.ndarray, float, dict[str, float]]]:
+    """Each sample's outputs, error and gradients, by a backward pass written here."""
+    w1, w2 = (np.array(w) for w in raw["params"]["weights"])
+    b1, b2 = (np.array(b) for b in raw["params"]["biases"])
+    found = []
+    for x, t in zip(np.array(raw["data"]["inputs"]), np.array(raw["data"]["targets"])):
+        h = 1 / (1 + np.exp(-(w1 @ x + b1)))
+        y = 1 / (1 + np.exp(-(w2 @ h + b2)))
+        d2 = (y - t) * y * (1 - y)
+        d1 = (w2.T @ d2) * h * (1 - h)
+        grads = dict(zip([f"w{i}" for i in range(1, 13)], [*np.outer(d1, x).ravel(), *np.outer(d2, h).ravel()]))
+        grads |= dict(zip([f"b{i}" for i in range(1, 6)], [*d1, *d2]))
+        found.append((y, float(0.5 * np.sum((t - y) ** 2)), grads))
+    return found
+
+
+def test_a_big_batch_writes_the_first_sample_out_and_the_others_as_table_rows():
+    raw = _batch_spec(7)
+    d = derive.derive(raw)
+    text = render.markdown(d, "en")
+    assert d.in_full == 1 and "### Sample 1" in text and "### Sample 2" not in text
+    expected = _per_sample(raw)
+    params = [f"w{i}" for i in range(1, 13)] + [f"b{i}" for i in range(1, 6)]
+    for s in range(1, 7):  # every other sample: one row across the tables, in column order
+        row = [v for table in d.others for index, values in table.rows if index == s for v in values]
+        y, error, grads = expected[s]
+        assert [v.value for v in row] == pytest.approx([*y, error, *(grads[p] for p in params)], rel=1e-12)
+        assert all(f"| {s + 1} | ${v.tex}$" in text or f" ${v.tex}$ |" in text for v in row)
+    assert all(len(table.columns) <= 6 for table in d.others) and sum(len(t.columns) for t in d.others) == 2 + 1 + 17
+    total = sum(g[2]["w1"] for g in expected)  # the sum over the samples still adds every sample's term
+    assert next(r.gradient.value for r in d.summary if r.name == "w1") == pytest.approx(total, rel=1e-12)
+    # all of them on request, and a small batch in full by default
+    whole = derive.derive(raw | {"samples_in_full": "all"})
+    assert whole.in_full is None and not whole.others and "### Sample 7" in render.markdown(whole, "en")
+    assert derive.derive(_batch_spec(4)).in_full is None
+
+
+def test_samples_in_full_must_be_a_count_of_samples(tmp_path, capsys):
+    from derive.cli import main
+
+    with pytest.raises(derive.SpecError, match="samples_in_full"):
+        derive.load(_batch_spec(3) | {"samples_in_full": 4})
+    spec = tmp_path / "batch.toml"
+    spec.write_text('name = "b"\n[network]\nlayers = [1, 1]\n[params]\nweights = [[[0.5]]]\nbiases = [[0.1]]\n'
+                    '[data]\ninputs = [[0.1], [0.2]]\ntargets = [[0.3], [0.4]]\n', encoding="utf-8")
+    assert main(["doc", str(spec), "-o", str(tmp_path / "out"), "--samples-in-full", "zero"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--samples-in-full" in err and not (tmp_path / "out").exists()
