@@ -4,6 +4,7 @@ of a side, and the arithmetic of numeric sides (SymPy's LaTeX parser). Used by d
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -132,6 +133,21 @@ def clean(side: str) -> str:
 _NUMERIC_SIDE = re.compile(r"^[\d.\s+\-*/()\[\]{}^,]*(?:(?:\\times|\\cdot|\\frac|\\left|\\right|e)[\d.\s+\-*/()\[\]{}^,]*)*$")
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str):
+    """A side's arithmetic with its numbers as placeholders n_{0}, n_{1}, ..., parsed by SymPy's LaTeX
+    parser, and its derivative by each placeholder; None when the parser cannot read it. The same
+    arithmetic recurs with other numbers (every sample's a x b + c), so it is parsed once."""
+    import sympy as sp
+    from sympy.parsing.latex import parse_latex
+
+    try:
+        expr = parse_latex(text).xreplace({sp.Symbol("e"): sp.E})
+        return expr, {symbol: expr.diff(symbol) for symbol in expr.free_symbols}
+    except Exception:  # noqa: BLE001 - a side the parser cannot read is simply not checked
+        return None
+
+
 def value(side: str, given: frozenset[float] = frozenset()) -> tuple[float, float] | None:
     """A side made of numbers and arithmetic only, evaluated by SymPy's LaTeX parser: its value, and
     how far the rounding of its written numbers (half a unit in each one's last digit; none for the
@@ -141,7 +157,6 @@ def value(side: str, given: frozenset[float] = frozenset()) -> tuple[float, floa
     if not text or not re.search(r"\d", text) or not _NUMERIC_SIDE.match(text):
         return None
     import sympy as sp
-    from sympy.parsing.latex import parse_latex
 
     values, halves = {}, {}
 
@@ -152,14 +167,17 @@ def value(side: str, given: frozenset[float] = frozenset()) -> tuple[float, floa
         return f"({symbol.name})"
 
     text = NUMBER.sub(placeholder, text).replace("[", "(").replace("]", ")").replace("*", r"\cdot ")
+    parsed = _parsed(text)
+    if parsed is None:
+        return None
+    expr, slopes = parsed
+    if not expr.free_symbols <= set(values):
+        return None  # a letter the parser read as a symbol: not a numeric side after all
     try:
-        expr = parse_latex(text).xreplace({sp.Symbol("e"): sp.E})
-        if not expr.free_symbols <= set(values):
-            return None  # a letter the parser read as a symbol: not a numeric side after all
         at = {symbol: sp.Float(number, 30) for symbol, number in values.items()}
         value = float(expr.xreplace(at).evalf(30))
-        spread = sum(abs(float(expr.diff(symbol).xreplace(at).evalf(30))) * halves[symbol] for symbol in values)
-    except Exception:  # noqa: BLE001 - a side the parser cannot read is simply not checked
+        spread = sum(abs(float(slopes.get(symbol, sp.S.Zero).xreplace(at).evalf(30))) * halves[symbol] for symbol in values)
+    except Exception:  # noqa: BLE001 - a side that does not evaluate to a number is simply not checked
         return None
     return value, spread
 
