@@ -165,12 +165,17 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     total_loss = sum(loss_values) / (len(loss_values) if spec.reduction == "mean" else 1)
     return Derivation(
         name=spec.name, note=spec.note, layers=spec.layers, labels=spec.labels,
-        names=tuple(tuple(latex.label(text) for text in group) for group in spec.labels), activations=spec.activations,
+        names=tuple(tuple(r"\cdots" if text is None else latex.label(text) for text in _shortened(group))
+                    for group in spec.labels), activations=spec.activations,
         preliminaries=_preliminaries(model),
         loss=spec.loss, bias=spec.bias, reduction=spec.reduction, notation=notation, digits=digits,
         learning_rate=Eq(book.names[rate], (), rate_value) if training else None,
         loss_definition=Eq(book.tex(model.loss_total), (book.tex(model.loss_display),)),
-        parameters=rows, data_columns=tuple(book.names[s] for s in (*model.inputs, *model.targets)), samples=samples,
+        parameters=rows, data_columns=tuple(r"\cdots" if x is None else book.names[x]
+                                            for x in (*_shortened(model.inputs), *_shortened(model.targets))),
+        data_rows=tuple((*_shortened([e.value for e in s.inputs]), *_shortened([e.value for e in s.targets]))
+                        for s in samples), samples=samples,
+        listed=spec.focus if spec.focus and len(model.params) > LONG_LIST else (),
         equations=_equations(model, table) if training else (),
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
         reductions=tuple(reductions), updates=tuple(updates),
@@ -182,6 +187,14 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
 
 
 TABLE_COLUMNS = 6  # quantities per table of the samples not written out step by step
+LONG_LIST = 100  # parameters: beyond, a focused document's tables list the focused ones (the JSON has all)
+
+
+def _shortened(items):
+    """Items of a table row, or over latex.WIDE of them the first three and the last two around a None
+    (printed as a centred dots), as wide sums are written."""
+    items = list(items)
+    return items if len(items) <= latex.WIDE else [*items[:3], None, *items[-2:]]
 
 
 def _other_samples(model: Model, table: latex.Notation, samples: tuple[Sample, ...], chains: list[dict[str, Chain]],

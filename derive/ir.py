@@ -251,7 +251,7 @@ class Derivation:
     note: tuple[tuple[str, str], ...]  # (language or "*", text) from the spec
     layers: tuple[int, ...]
     labels: tuple[tuple[str, ...], ...]
-    names: tuple[tuple[str, ...], ...]  # the labels in LaTeX
+    names: tuple[tuple[str, ...], ...]  # the labels in LaTeX (over latex.WIDE in a layer: 3, \cdots, 2)
     activations: tuple[str, ...]
     preliminaries: tuple[Preliminary, ...]  # one per activation used
     loss: str
@@ -262,7 +262,8 @@ class Derivation:
     learning_rate: Eq | None  # None: no training, a forward-pass-only document
     loss_definition: Eq  # E = sum of the per-output terms, symbolically
     parameters: tuple[ParamRow, ...]
-    data_columns: tuple[str, ...]  # LaTeX of the inputs then the targets, without a sample index
+    data_columns: tuple[str, ...]  # LaTeX of the inputs then the targets, without a sample index (over
+    # latex.WIDE of either: the first three and the last two around a \cdots column)
     samples: tuple[Sample, ...]
     equations: tuple[Eq, ...]  # BP1-BP4, the backward pass in delta form
     regularization: tuple[Value, Eq, Eq] | None  # lambda, R = lambda/(2m) sum w^2, E + R (with training.l2)
@@ -275,6 +276,8 @@ class Derivation:
     focus: tuple[str, ...] = ()  # the parameters written out in full (empty: every one)
     figures: tuple[Figure, ...] = ()
     in_full: int | None = None  # the first samples written out step by step (None: every one)
+    listed: tuple[str, ...] = ()  # a focus on a big network: the parameters its tables list (empty: every one)
+    data_rows: tuple[tuple[Value | None, ...], ...] = ()  # per sample, under data_columns (None: the \cdots)
     others: tuple[SampleTable, ...] = ()  # the other samples' results, a few columns per table
 
     def note_for(self, lang: str) -> str:

@@ -3,6 +3,7 @@ check for many parameters (a sample of finite differences, random directions, a 
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -124,3 +125,19 @@ def test_digit_network_focus_document_has_every_gradient():
     assert {c for s in d.samples for c in s.chains()} == {"w1"}
     text = derive.document(d, "md")
     assert text.count("Gradient of $w_{") == 1
+    # the tables list the focused weight (all 13,002 are in the JSON) and shorten 784 inputs as sums are
+    parameters = text[text.index("### Parameters"):text.index("### Data")]
+    summary = text[text.index(". Summary"):]
+    for table in (parameters, summary):
+        assert [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| $")] == ["$w_{1}$"]
+        assert "13,002" in table
+    data = text[text.index("### Data"):].split("\n\n")[1].splitlines()
+    assert data[0].count("|") - 1 == 1 + 6 + 10  # the sample, x1..x3, the dots, x783, x784, ten targets
+    assert data[0].split("|")[2:8] == [" $i_{1}$ ", " $i_{2}$ ", " $i_{3}$ ", " $\\cdots$ ", " $i_{783}$ ", " $i_{784}$ "]
+    row = [cell.strip(" $") for cell in data[2].split("|")[2:-1]]
+    x, t = raw["data"]["inputs"][0], raw["data"]["targets"][0]
+    shown = [*x[:3], None, *x[-2:], *t]
+    assert [None if c == "\\cdots" else float(c) for c in row] == shown
+    assert "$i_{1}$, $i_{2}$, $i_{3}$, $\\cdots$, $i_{783}$, $i_{784}$ |" in text
+    assert len(json.loads(derive.document(d, "json"))["parameters"]) == 13_002
+    assert max(map(len, text.splitlines())) < 3000
