@@ -158,7 +158,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         updates.append(book.eq(new, (form,), value))
         summary.append(SummaryRow(p.name, row.tex, row.value, gradients[p.name], value))
 
-    in_full = min(spec.samples_in_full or spec.samples, spec.samples)
+    in_full = spec.written_samples
     others = _other_samples(model, table, samples[in_full:], chains[in_full:],
                             [p for p in trainable if p.name in focus]) if in_full < spec.samples else ()
     loss_values = [s.loss_total.value.value for s in samples]

@@ -25,7 +25,7 @@ def terms(spec: Spec) -> int:
         per_sample += sum(8 + (layers[p.layer] if p.dest is None else 1) for p in written)
         if not spec.focus:
             per_sample += sum(3 * layers[l] * layers[l + 1] + 4 * layers[l + 1] for l in range(spec.depth))
-    shown = min(spec.samples_in_full or spec.samples, spec.samples)
+    shown = spec.written_samples
     row = layers[-1] + 1 + (len([p for p in spec.parameters() if not spec.focus or p.name in spec.focus])
                             if spec.learning_rate is not None else 0)
     return shown * per_sample + (spec.samples - shown) * row  # the other samples: a table row each

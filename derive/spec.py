@@ -93,6 +93,11 @@ class Spec:
     def samples(self) -> int:
         return len(self.inputs)
 
+    @property
+    def written_samples(self) -> int:
+        """How many samples (the first ones) the document writes out step by step."""
+        return min(self.samples_in_full or self.samples, self.samples)
+
     def parameters(self) -> tuple[Param, ...]:
         """Every scalar parameter in document order: w1, w2, ... layer by layer, then b1, b2, ..."""
         weights, biases = [], []
