@@ -37,3 +37,8 @@ def operand(value: float, digits: int = DEFAULT_DIGITS) -> str:
     """`latex`, parenthesized where it stands inside a larger expression (negative or with an exponent)."""
     text = latex(value, digits)
     return rf"\left({text}\right)" if text.startswith("-") or "\\times" in text else text
+
+
+def count(n: int) -> str:
+    """A count of things, with thousands separated: 13,002."""
+    return f"{n:,}"

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from . import ir, latex
+from . import fmt, ir, latex
 from .errors import UsageError
 
 LANGUAGES = ("en", "zh")
@@ -72,6 +72,7 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
     env.filters["md"] = lambda text: _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
     env.filters["math"] = lambda tex: f"${tex}$"
     env.filters["tex_label"] = latex.label
+    env.filters["count"] = fmt.count
     return env
 
 
