@@ -24,7 +24,7 @@ import sympy as sp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import derive  # noqa: E402
-from derive.latex import clear_templates  # noqa: E402
+from derive.symbolic.printer import clear_templates  # noqa: E402
 
 SHAPES = ([2, 2, 2], [3, 4, 4, 3], [4, 8, 8, 3], [10, 16, 16, 10])
 REPEATS = 5

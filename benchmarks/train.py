@@ -5,7 +5,7 @@ Run from the repository root:  python benchmarks/train.py     (PyTorch: pip inst
 Training: the same network (seeded weights), the same data, the same float64 updates (plain gradient
 descent on the whole batch, one update per iteration, the loss recorded at every iteration), timed as
 the best of REPEATS runs each:
-  - derive: `derive.train.run`, the loop `derive doc` uses (every loss kept, parameters copied at the
+  - derive: `derive.numeric.loop.run`, the loop `derive doc` uses (every loss kept, parameters copied at the
     checkpoints), and
   - PyTorch: float64 tensors, autograd's backward, an in-place update under no_grad, `loss.item()`
     each iteration.
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import derive  # noqa: E402
-from derive import train  # noqa: E402
+from derive.numeric import loop as train  # noqa: E402
 
 REPEATS = 5
 DOC_REPEATS = 3

@@ -1,4 +1,5 @@
-"""The command line: derive doc | presets | gallery. Errors become one line on stderr and exit 2."""
+"""The command line: derive doc | check | exercises | grade | presets | gallery. A DeriveError becomes
+one line on stderr and its exit code (2 for bad input, 3 for an internal disagreement)."""
 from __future__ import annotations
 
 import argparse
@@ -10,13 +11,16 @@ from pathlib import Path
 
 import tqdm
 
-from . import derive, render, typeset, write, write_files
+from . import check, exercises
 from .errors import DeriveError, UsageError
+from .exercises import grade
+from .files import write_files
 from .fmt import DEFAULT_DIGITS
-from .latex import NOTATIONS
-from .spec import focused, in_full, load, load_preset, preset_names
-
-GALLERY_LANGS = ("en", "zh")
+from .gallery import regenerate_gallery
+from .pipeline import derive, write
+from .spec import focused, in_full, load, preset_names
+from .spec.vocabulary import NOTATIONS
+from .views import FORMATS, LANGUAGES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -97,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                 width = max(map(len, preset_names()))
                 print(f"{name:{width}}  {line}")
         elif args.command == "doc":
-            formats = _choices(args.format, render.FORMATS, "--format")
-            langs = _choices(args.lang, render.LANGUAGES, "--lang")
+            formats = _choices(args.format, FORMATS, "--format")
+            langs = _choices(args.lang, LANGUAGES, "--lang")
             if args.notation is not None and args.notation not in NOTATIONS:
                 raise UsageError(f"--notation: expected one of {', '.join(NOTATIONS)}, got {args.notation!r}")
             if args.template_dir is not None and not Path(args.template_dir).is_dir():
@@ -131,10 +135,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _exercises(args: argparse.Namespace) -> list[Path]:
     """derive exercises: exercises.md (questions), answers.md (answers and worked solutions), exercises.json."""
-    from . import exercises
-
     formats = _choices(args.format, ("md", "html", "pdf", "json", "moodle"), "--format")
-    langs = _choices(args.lang, render.LANGUAGES, "--lang")
+    langs = _choices(args.lang, LANGUAGES, "--lang")
     tolerance = exercises.parse_tolerance(args.tolerance)
     variants = exercises.generate(args.count, args.seed, args.level, args.network, args.activation, args.loss)
     files = exercises.files(variants, tolerance, args.level, args.seed, formats, langs)
@@ -143,8 +145,6 @@ def _exercises(args: argparse.Namespace) -> list[Path]:
 
 def _grade(args: argparse.Namespace) -> Path:
     """derive grade: bad rows are reported on stderr and skipped; the scores CSV holds the rest."""
-    from . import grade
-
     key = grade.load_key(args.answers)
     try:
         text = Path(args.submissions).read_text(encoding="utf-8-sig")
@@ -160,8 +160,6 @@ def _grade(args: argparse.Namespace) -> Path:
 
 def _check(args: argparse.Namespace) -> int:
     """derive check: exit 0 when every number follows from the network, 1 when something is suspicious."""
-    from . import check
-
     rates = check.parse_rates(args.lr)
     spec = load(args.spec)
     path = Path(args.document)
@@ -187,24 +185,3 @@ def _progress(total: int, quiet: bool):
     with tqdm.tqdm(total=total, desc="training", unit="it", file=sys.stderr, delay=0.5, leave=False,
                    dynamic_ncols=True) as bar:
         yield lambda done: bar.update(done - bar.n)
-
-
-def regenerate_gallery(folder: Path, pdf: bool | None = None) -> list[Path]:
-    """Every built-in example, in every gallery language and format; PDFs when `pdf` (by default:
-    when xelatex is installed, else a one-line note says they were left as they are)."""
-    if pdf is None:
-        pdf = typeset.available()
-        if not pdf:
-            print(f"derive: note: PDFs not regenerated: {typeset.INSTALL}", file=sys.stderr)
-    formats = tuple(f for f in render.FORMATS if pdf or f != "pdf")
-    written = []
-    for name in preset_names():
-        derivation = derive(load_preset(name))
-        written += write(derivation, folder, formats, GALLERY_LANGS)
-    from . import exercises  # a small exercise set: sheet, key, JSON and Moodle XML
-
-    sheet_formats = ("md", "html", "json", "moodle") + (("pdf",) if pdf else ())
-    variants = exercises.generate(3, 1, "hidden-gradient")
-    written += write_files(exercises.files(variants, exercises.parse_tolerance("rel:0.01"), "hidden-gradient", 1,
-                                           sheet_formats, GALLERY_LANGS), folder / "exercises")
-    return written

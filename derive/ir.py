@@ -1,14 +1,15 @@
 """Stage 3: the derivation IR. Frozen plain data, decided completely before rendering.
 
 Every number a document shows is a `Value` with a key naming the quantity; `values()` collects
-them all so that `verify` can check each one against the independent numeric engine. Every formula
-is LaTeX produced by `latex.tex`; templates only loop over these objects and print them.
+them all so that derive.crosscheck can check each one against the independent numeric engine. Every formula
+is LaTeX produced by derive.symbolic.tex; templates only loop over these objects and print them.
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -285,15 +286,19 @@ class Derivation:
         notes = dict(self.note)
         return notes.get(lang, notes.get("*", ""))
 
-    def _repr_markdown_(self) -> str:
-        """Jupyter shows a derivation as its document, the figures inlined as data: URIs."""
-        from .html import data_uri  # the views import the IR, not the other way round
-        from .render import markdown
+    def _repr_markdown_(self) -> str | None:
+        """Jupyter shows a derivation as its document: the view derive.views registers for it (the IR
+        imports no view), or, before any is registered, its plain repr."""
+        view = _DISPLAY.get("markdown")
+        return view(self) if view else None
 
-        text = markdown(self)
-        for figure in self.figures:
-            text = text.replace(f"]({figure.file})", f"]({data_uri(figure)})")
-        return text
+
+_DISPLAY: dict[str, Callable[[Derivation], str]] = {}  # mime kind -> view; written once, by derive.views
+
+
+def register_display(kind: str, view: Callable[[Derivation], str]) -> None:
+    """Let `view` show a derivation in Jupyter as `kind` (markdown): the views register themselves here."""
+    _DISPLAY[kind] = view
 
 
 def values(node: Any) -> Iterator[Value]:

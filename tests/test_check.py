@@ -155,7 +155,8 @@ def test_quantity_index_answers_as_a_full_scan_does():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from derive.check import Quantity, _Index
+    from derive.check.quantities import Index as _Index
+    from derive.check.quantities import Quantity
 
     finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
     values = st.one_of(finite, st.sampled_from([0.0, -0.0, 1e-13, -1e-13, 0.5, -0.5, 2.0]))

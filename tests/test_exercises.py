@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from derive import exercises
+from derive.exercises import data as exercise_data
+from derive.exercises import variants as variant_draws
 from derive.cli import main
 from derive.errors import UsageError
 from derive.exercises import LEVELS, Tolerance, generate, parse_tolerance
@@ -74,7 +76,7 @@ def test_the_sheet_holds_no_answer_and_the_key_holds_every_one():
     for v in variants:
         assert f"Exercise {v.id}" in sheet and f"Exercise {v.id}" in key
         for a in v.asked:
-            shown = exercises._shown(a.value)
+            shown = exercise_data._shown(a.value)
             if len(shown.lstrip("-").replace(".", "").lstrip("0")) >= 4:  # long enough not to be a given number
                 assert shown not in sheet, (v.id, a.key)
                 assert f"{a.label} = {shown}" in key
@@ -99,7 +101,7 @@ def test_degenerate_variants_never_appear(activation):
             z = np.array(w) @ outs[-1] + np.array(b)
             outs.append(1 / (1 + np.exp(-z)) if activation == "sigmoid" else np.maximum(z, 0))
             if activation == "sigmoid":
-                assert np.all(outs[-1] * (1 - outs[-1]) >= exercises.MIN_SLOPE)
+                assert np.all(outs[-1] * (1 - outs[-1]) >= variant_draws.MIN_SLOPE)
         assert all(a.value != 0.0 for a in v.asked)
         specs.add(json.dumps([raw["params"], raw["data"]]))
     assert len(specs) == len(variants)
@@ -142,7 +144,7 @@ def test_moodle_xml_structure_and_answers(level, kind):
     import re
     import xml.etree.ElementTree as ET
 
-    from derive.moodle import quiz
+    from derive.exercises.moodle import quiz
 
     tolerance = Tolerance("relative", 0.01)
     variants = generate(3, 8, level)
@@ -176,7 +178,7 @@ def test_moodle_xml_structure_and_answers(level, kind):
 
 
 def test_grading_right_wrong_out_of_tolerance_missing_and_malformed(tmp_path, capsys):
-    from derive.grade import grade, load_key
+    from derive.exercises.grade import grade, load_key
 
     assert main(["exercises", "--count", "2", "--seed", "5", "--level", "softmax", "--format", "json",
                  "-o", str(tmp_path)]) == 0
@@ -211,7 +213,7 @@ def test_grading_right_wrong_out_of_tolerance_missing_and_malformed(tmp_path, ca
 
 
 def test_html_and_pdf_sheets(tmp_path):
-    from derive import typeset
+    from derive.views import typeset
 
     formats = "md,html,pdf" if typeset.available() else "md,html"
     assert main(["exercises", "--count", "2", "--seed", "6", "--level", "forward", "--format", formats,
@@ -223,7 +225,7 @@ def test_html_and_pdf_sheets(tmp_path):
         assert sheet.startswith("<!DOCTYPE html>") and "<math" in sheet and "<script" not in sheet
         for v in variants:
             for a in v.asked:
-                assert exercises._shown(a.value) not in sheet and exercises._shown(a.value) in key
+                assert exercise_data._shown(a.value) not in sheet and exercise_data._shown(a.value) in key
         if "pdf" in formats:
             for stem in ("exercises", "answers"):
                 assert (tmp_path / f"{stem}{suffix}.pdf").read_bytes().startswith(b"%PDF-")

@@ -7,10 +7,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derive import functions
-from derive.functions import Y, Z, activation, check_steps
+from derive.numeric import functions as numeric_functions
+from derive.spec import vocabulary
+from derive.symbolic import LOSSES, NOTATIONS, activation, activations, proofs
+from derive.symbolic.forms import Y, Z
+from derive.symbolic.proofs import check_steps
 
-NAMES = tuple(n for n in functions.ACTIVATION_NAMES if n != "softmax")
+NAMES = tuple(n for n in vocabulary.ACTIVATIONS if n != "softmax")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -27,7 +30,7 @@ def test_every_step_is_proved(name):
 @pytest.mark.parametrize("name", ["sigmoid", "tanh"])
 def test_a_wrong_step_is_caught(name):
     act = activation(name)
-    wrong = dataclasses.replace(act, steps=(*act.steps[:-1], functions.Step(Y * (1 + Y), "substitute_output")))
+    wrong = dataclasses.replace(act, steps=(*act.steps[:-1], activations.Step(Y * (1 + Y), "substitute_output")))
     with pytest.raises(AssertionError, match=f"derivation of {name}'"):
         check_steps(wrong)
 
@@ -58,24 +61,24 @@ def test_leaky_slope_is_a_parameter():
 
 @pytest.mark.parametrize("size", [1, 2, 3, 4])
 def test_softmax_derivation_is_proved_for_each_layer_size(size):
-    functions.check_softmax.cache_clear()
-    functions.check_softmax(size)
+    proofs.check_softmax.cache_clear()
+    proofs.check_softmax(size)
 
 
 def test_a_wrong_softmax_step_is_caught(monkeypatch):
     act = activation("softmax")
-    z_i, z_j, y_i, y_j = functions.softmax_symbols()
-    wrong = dataclasses.replace(act, steps=(*act.steps[:-1], functions.Step(y_i * (1 - y_j), "substitute_output")))
-    monkeypatch.setattr(functions, "activation", lambda name, slope=0.01: wrong)
-    functions.check_softmax.cache_clear()
+    z_i, z_j, y_i, y_j = activations.softmax_symbols()
+    wrong = dataclasses.replace(act, steps=(*act.steps[:-1], activations.Step(y_i * (1 - y_j), "substitute_output")))
+    monkeypatch.setattr(proofs, "activation", lambda name, slope=0.01: wrong)
+    proofs.check_softmax.cache_clear()
     with pytest.raises(AssertionError, match="derivation of softmax'"):
-        functions.check_softmax(2)
-    functions.check_softmax.cache_clear()
+        proofs.check_softmax(2)
+    proofs.check_softmax.cache_clear()
 
 
 @pytest.mark.parametrize("size", [2, 3, 10])
 def test_softmax_with_cross_entropy_gives_y_minus_t(size):
-    functions.check_softmax_cross_entropy(size)
+    proofs.check_softmax_cross_entropy(size)
 
 
 @pytest.mark.parametrize("wrong", ["off_diagonal", "diagonal"])
@@ -83,15 +86,15 @@ def test_a_wrong_softmax_step_is_caught_in_a_wide_layer(monkeypatch, wrong):
     """The proof for a 10-output layer checks one diagonal and one off-diagonal entry (softmax is
     symmetric in its inputs); a step wrong on either is caught."""
     act = activation("softmax")
-    z_i, z_j, y_i, y_j = functions.softmax_symbols()
+    z_i, z_j, y_i, y_j = activations.softmax_symbols()
     delta = sp.KroneckerDelta(*[index for index in z_i.indices + z_j.indices])
     bad = y_i * (delta - y_j) + (1 - delta) * y_i if wrong == "off_diagonal" else y_i * (delta - y_j) + delta * y_j
-    broken = dataclasses.replace(act, steps=(*act.steps[:-1], functions.Step(bad, "substitute_output")))
-    monkeypatch.setattr(functions, "activation", lambda name, slope=0.01: broken)
-    functions.check_softmax.cache_clear()
+    broken = dataclasses.replace(act, steps=(*act.steps[:-1], activations.Step(bad, "substitute_output")))
+    monkeypatch.setattr(proofs, "activation", lambda name, slope=0.01: broken)
+    proofs.check_softmax.cache_clear()
     with pytest.raises(AssertionError, match="derivation of softmax'"):
-        functions.check_softmax(10)
-    functions.check_softmax.cache_clear()
+        proofs.check_softmax(10)
+    proofs.check_softmax.cache_clear()
 
 
 @pytest.mark.parametrize("k, n", [(0, 0), (0, 1), (2, 1)])
@@ -102,3 +105,13 @@ def test_softmax_jacobian_entries(k, n):
     form = activation("softmax").jacobian_from_outputs(k, n, outs).doit()
     value = float(form.xreplace({o: sp.Float(v) for o, v in zip(outs, y)}))
     assert value == pytest.approx(y[k] * ((k == n) - y[n]), rel=1e-12)
+
+
+def test_every_name_a_spec_may_use_is_implemented_by_both_paths():
+    """The spec's vocabulary is names only; the symbolic path and the numeric engine each implement
+    every one of them (softmax is the numeric engine's function of its own)."""
+    for name in vocabulary.ACTIVATIONS:
+        assert activation(name).name == name
+        assert name == "softmax" or name in numeric_functions.ACTIVATIONS
+    assert set(LOSSES) == set(vocabulary.LOSSES) == set(numeric_functions.LOSSES)
+    assert tuple(NOTATIONS) == vocabulary.NOTATIONS

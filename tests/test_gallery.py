@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import derive
-from derive.cli import regenerate_gallery
+from derive.gallery import regenerate_gallery
 
 
 IMAGES = (".svg", ".png")

@@ -10,7 +10,7 @@ import pytest
 
 import derive
 from derive.cli import main
-from derive.html import mathml, parser
+from derive.views.html import mathml, parser
 
 ROOT = Path(__file__).resolve().parent.parent
 GALLERY_MD = sorted((ROOT / "output").rglob("*.md"))

@@ -16,7 +16,8 @@ import sys
 import numpy as np
 import pytest
 
-from derive import kernels, train
+from derive.numeric import kernels
+from derive.numeric import loop as train
 from derive.spec import load_preset
 
 EDGES = [0.0, -0.0, 1.0, -1.0, 1e-300, -1e-300, 5e-324, 700.0, 709.78, 709.7827128933841, 710.0, -745.2, -1000.0,
@@ -61,7 +62,7 @@ def test_matmul_is_the_matrix_product():
 
 _TRAIN = """
 import hashlib, dataclasses
-from derive import train
+from derive.numeric import loop as train
 from derive.spec import load_preset
 spec = dataclasses.replace(load_preset("diamond"), iterations=300)
 history = train.run(spec)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive import fmt, latex
+from derive import fmt
+from derive.symbolic import printer as latex
 
 
 @pytest.mark.parametrize("value, digits, plain, tex", [
@@ -55,7 +56,7 @@ def test_printer_keeps_textbook_order_and_substitutes_numbers():
 
 
 def test_local_derivative_equals_sympy_diff_of_the_whole_expression():
-    from derive.model import local_derivative
+    from derive.symbolic import local_derivative
     w1, w2, x1, x2, b, y = sp.symbols("w1 w2 x1 x2 b y")
     net = sp.Add(sp.Mul(w1, x1, evaluate=False), sp.Mul(w2, x2, evaluate=False), b, evaluate=False).doit()
     for expr in (net, 1 / (1 + sp.exp(-net)), (y - net) ** 2 / 2):

@@ -135,7 +135,7 @@ def networks(draw) -> dict:
 
 def kinked(spec: dict) -> bool:
     """A relu-like net input within 1e-4 of 0, where central differences straddle the kink."""
-    from derive.numeric import near_kink
+    from derive.numeric.gradcheck import near_kink
     return near_kink(derive.load(spec))
 
 

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 import derive
-from derive import ir, numeric
+from derive import ir
+from derive.numeric import gradcheck as numeric
 from derive.errors import VerificationError
-from derive.verify import reference
+from derive.crosscheck import reference
 
 
 def _random(layers: list[int], samples: int = 1, seed: int = 0, output: str = "sigmoid") -> dict:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 import derive
-from derive import typeset
+from derive.views import typeset
 from derive.cli import main
-from derive.html import parser
+from derive.views.html import parser
 from derive.spec import preset_names
-from derive.tex import display, escape, printed_width
+from derive.views.tex import display, escape, printed_width
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_tex = pytest.mark.skipif(not typeset.available(), reason="xelatex and latexmk are not installed "

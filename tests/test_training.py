@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import derive
-from derive import train
+from derive.numeric import loop as train
+from derive.spec import schedule
 from derive.cli import main
 from derive.errors import SpecError
 
@@ -98,10 +99,10 @@ def test_small_learning_rate_never_raises_the_loss(preset):
 
 
 def test_checkpoints_are_log_spaced():
-    assert train.checkpoints(0) == (0,)
-    assert train.checkpoints(1) == (0, 1)
-    assert train.checkpoints(1000) == (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
-    assert train.checkpoints(7) == (0, 1, 2, 5, 7)
+    assert schedule.checkpoints(0) == (0,)
+    assert schedule.checkpoints(1) == (0, 1)
+    assert schedule.checkpoints(1000) == (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+    assert schedule.checkpoints(7) == (0, 1, 2, 5, 7)
 
 
 def test_json_training_section(tmp_path):

@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 import derive
-from derive import ir, render
+from derive import ir
+from derive.views import json as render
+from derive.views.markdown import markdown
 
 
 def sigmoid(x: float) -> float:
@@ -143,7 +145,7 @@ def _per_sample(raw: dict) -> list[tuple[np.ndarray, float, dict[str, float]]]:
 def test_a_big_batch_writes_the_first_sample_out_and_the_others_as_table_rows():
     raw = _batch_spec(7)
     d = derive.derive(raw)
-    text = render.markdown(d, "en")
+    text = markdown(d, "en")
     assert d.in_full == 1 and "### Sample 1" in text and "### Sample 2" not in text
     expected = _per_sample(raw)
     params = [f"w{i}" for i in range(1, 13)] + [f"b{i}" for i in range(1, 6)]
@@ -157,7 +159,7 @@ def test_a_big_batch_writes_the_first_sample_out_and_the_others_as_table_rows():
     assert next(r.gradient.value for r in d.summary if r.name == "w1") == pytest.approx(total, rel=1e-12)
     # all of them on request, and a small batch in full by default
     whole = derive.derive(raw | {"samples_in_full": "all"})
-    assert whole.in_full is None and not whole.others and "### Sample 7" in render.markdown(whole, "en")
+    assert whole.in_full is None and not whole.others and "### Sample 7" in markdown(whole, "en")
     assert derive.derive(_batch_spec(4)).in_full is None
 
 

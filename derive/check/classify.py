@@ -1,0 +1,163 @@
+"""derive check: find the numbers of a hand-written walkthrough that do not follow from its network.
+
+Every decimal number of the document is classified against the network's quantities
+(derive.check.quantities):
+
+- known: a quantity, right to the digits written; rounding: off by one in the last digit;
+- consistent: not a quantity, but inside an arithmetic chain whose equalities hold (a partial sum);
+- suspicious: anything else, reported with the quantity it most likely meant (the one the left-hand
+  side names, e.g. out_h2, when the number is that equation's result; else the nearest value).
+
+Equalities between numeric sides of display maths (0.1 x 0.1 + 0.2 x 0.2 = 0.05) are evaluated with
+SymPy's LaTeX parser and reported when they do not hold, even when every operand is right.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from ..spec import Spec
+from . import reading
+from .quantities import Index, Quantity, quantities
+from .reading import BrokenEquality, Chain
+
+NEAR = 0.02  # relative: a wrong operand within 2% of a quantity is taken to mean it
+
+
+@dataclass(frozen=True)
+class Found:
+    """One decimal number of the document and its verdict."""
+
+    line: int
+    column: int
+    text: str
+    value: float
+    decimals: int
+    verdict: str  # known | rounding | consistent | suspicious
+    meant: str | None = None  # the quantity's name
+    true: float | None = None
+    context: str = ""  # the equation's left-hand side, as written
+
+
+@dataclass(frozen=True)
+class Report:
+    source: str
+    numbers: tuple[Found, ...]
+    equalities: tuple[BrokenEquality, ...]
+
+    @property
+    def suspicious(self) -> tuple[Found, ...]:
+        return tuple(f for f in self.numbers if f.verdict == "suspicious")
+
+    @property
+    def clean(self) -> bool:
+        return not self.suspicious and not self.equalities
+
+
+def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float, ...] = ()) -> Report:
+    """Classify every decimal number of `text` against the network of `spec`."""
+    known = Index(quantities(spec, rates))
+    starts = reading.line_starts(text)
+    math_spans = [(m.start(), m.end()) for m in reading.MATH.finditer(text)]
+    tags = [(m.start(), m.end()) for m in reading.TAG.finditer(text)]
+    chains = list(reading.chains(text))
+    given = frozenset(v for row in (*spec.inputs, *spec.targets) for v in row) | frozenset(
+        p.value for p in spec.parameters()) | frozenset(r for r in (spec.learning_rate, *rates) if r is not None)
+    consistent, broken = reading.evaluate(chains, starts, given)
+    found = []
+    for m in reading.NUMBER.finditer(text):
+        start = m.start()
+        if any(a <= start < b for a, b in tags):
+            continue
+        in_math = any(a <= start < b for a, b in math_spans)
+        number = m.group()
+        if not in_math and re.fullmatch(r"-?[1-9]\d*\.\d{1,2}", number):
+            continue  # prose like "3.5" names a section or an equation
+        line, column = reading.position(starts, start)
+        found.append(_classify(number, line, column, start, known, chains, consistent))
+    return Report(source, tuple(found), tuple(broken))
+
+
+def _aligned_symbol(chain: Chain, index: int, start: int) -> tuple[str, bool] | None:
+    """The symbol standing where the number at `start` stands, in an earlier side of the same shape
+    (0.6 x 0.6592603884 under w_6 . out_h2 -> out_h2), and whether a minus sign stands before it there
+    (e^{-0.6} under e^{-in_h1}: the number's own sign is the formula's)."""
+    a, b, raw = chain.sides[index]
+    atoms = reading.atoms(raw)
+    position = next((i for i, (x, y, _) in enumerate(atoms) if a + x <= start < a + y), None)
+    if position is None:
+        return None
+    for earlier in reversed(chain.sides[:index]):
+        symbols = reading.atoms(earlier[2])
+        if len(symbols) == len(atoms) and not re.fullmatch(r"-?\d+(\.\d+)?", symbols[position][2]):
+            x = symbols[position][0]
+            return symbols[position][2], earlier[2][:x].rstrip().endswith("-")
+    return None
+
+
+def _text_before(chain: Chain, index: int, start: int) -> str:
+    """The side's text before the number at `start`."""
+    a, _, raw = chain.sides[index]
+    return raw[:start - a]
+
+
+def _classify(number: str, line: int, column: int, start: int, known: Index, chains: list[Chain],
+              consistent: set[int]) -> Found:
+    value, last = reading.parse_number(number)
+    decimals = reading.decimals(number)
+    half = 0.5 * last
+    found = next(((c, i) for c in chains for i, (a, b, _) in enumerate(c.sides) if a <= start < b), None)
+    chain, index = found if found else (None, -1)
+    base = Found(line, column, number, value, decimals, "known", context=chain.lhs if chain else "")
+    exact = known.within(value, half * 1.0000001)
+    # what the number stands for: the left-hand side when it is the equation's result, else the symbol
+    # at its place in an earlier side of the same shape
+    named: list[Quantity] = []
+    operand = False  # a number inside an expression (its symbol is a guess), not an equation's result
+    if chain is not None:
+        if re.fullmatch(r"-?\d+\.\d+", reading.clean(chain.sides[index][2])):
+            named = known.named(chain.lhs)
+        else:
+            aligned = _aligned_symbol(chain, index, start)
+            if aligned is not None:
+                symbol, negated = aligned
+                named, operand = known.named(symbol), True
+                base = dataclasses.replace(base, context=symbol)
+                own_sign = not re.search(r"-\s*(\\left\s*\(|\()?\s*$", _text_before(chain, index, start))
+                if negated and number.startswith("-") and own_sign:
+                    value = -value  # the value the document claims for the symbol
+                    base = dataclasses.replace(base, value=value)
+                    exact = known.within(value, half * 1.0000001)
+    nearest = known.nearest(value)
+    near = abs(nearest.value - value) <= NEAR * max(abs(nearest.value), 1e-12)
+    if operand and named and near and all(abs(q.value - value) > 0.5 * max(abs(q.value), 1e-12) for q in named):
+        named = []  # the symbol's quantity is far off and another is close: the number is more likely that one
+    if named and not any(q in named for q in exact):
+        q = min(named, key=lambda q: abs(q.value - value))
+        verdict = "rounding" if abs(q.value - value) <= 1.5 * last else "suspicious"
+        return dataclasses.replace(base, verdict=verdict, meant=q.name, true=q.value)
+    if exact:
+        q = next((q for q in exact if q in named), None) or min(exact, key=lambda q: abs(q.value - value))
+        return dataclasses.replace(base, meant=q.name, true=q.value)
+    close = known.within(value, 1.5 * last)
+    if close:
+        q = min(close, key=lambda q: abs(q.value - value))
+        return dataclasses.replace(base, verdict="rounding", meant=q.name, true=q.value)
+    if start in consistent and not near:
+        return dataclasses.replace(base, verdict="consistent")
+    return dataclasses.replace(base, verdict="suspicious", meant=nearest.name, true=nearest.value)
+
+
+def parse_rates(text: str | None) -> tuple[float, ...]:
+    if not text:
+        return ()
+    try:
+        rates = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise UsageError(f"--lr: expected comma-separated learning rates such as 0.5,0.1, got {text!r}") from None
+    if not all(math.isfinite(r) and r > 0 for r in rates):
+        raise UsageError(f"--lr: expected positive learning rates, got {text!r}")
+    return rates

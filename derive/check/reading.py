@@ -1,0 +1,202 @@
+"""Reading a walkthrough: its decimal numbers, its equations and their sides, the symbols and numbers
+of a side, and the arithmetic of numeric sides (SymPy's LaTeX parser). Used by derive check.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.parsing.latex import parse_latex
+
+
+@dataclass(frozen=True)
+class BrokenEquality:
+    line: int
+    left: str
+    right: str
+    left_value: float
+    right_value: float
+
+
+NUMBER = re.compile(r"(?<![\d.])-?\d+\.\d+(?:\s*\\times\s*10\^\{?-?\d+\}?|[eE][-+]?\d+)?(?![\w.])")
+_SCALE = re.compile(r"\\times\s*10\^\{?(-?\d+)\}?|[eE]([-+]?\d+)")
+TAG = re.compile(r"[（(]\s*[1-9]\d*(?:\.\d+)+\s*式?\s*[)）]")  # (5.16), (5.24式): an equation's label
+MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\begin\{(align\*?|aligned|equation\*?)\}.*?\\end\{\1\}|\\\[.*?\\\]", re.S)
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line starts."""
+    return [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+
+def position(starts: list[int], offset: int) -> tuple[int, int]:
+    line = bisect.bisect_right(starts, offset) - 1
+    return line + 1, offset - starts[line] + 1
+
+
+def decimals(text: str) -> int:
+    """Digits after the point of the mantissa."""
+    return len(re.match(r"-?\d+\.(\d+)", text).group(1))
+
+
+def parse_number(text: str) -> tuple[float, float]:
+    """A written number's value and the size of one unit in its last written digit."""
+    mantissa = re.match(r"-?\d+\.\d+", text).group()
+    scale = _SCALE.search(text)
+    exponent = int(next(g for g in scale.groups() if g is not None)) if scale else 0
+    return float(mantissa) * 10.0 ** exponent, 10.0 ** (exponent - decimals(text))
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One equation: its left-hand side and its right-hand sides, each as (start, end, text) in the text."""
+
+    lhs: str
+    sides: tuple[tuple[int, int, str], ...]
+
+
+def _split(text: str, a: int, b: int, separator: str) -> list[tuple[int, int]]:
+    """Spans of text[a:b] between the separators that sit outside braces, brackets and parentheses."""
+    spans, depth, start, i = [], 0, a, a
+    while i < b:
+        c = text[i]
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, i):
+            spans.append((start, i))
+            start = i + len(separator)
+            i = start
+            continue
+        i += 1
+    spans.append((start, b))
+    return spans
+
+
+def chains(text: str):
+    """Every equation of the maths: an aligned block's rows that start with = continue the equation
+    above them; "a = 1, b = 2" is two equations."""
+    for m in MATH.finditer(text):
+        chains: list[Chain] = []
+        for row_a, row_b in _split(text, m.start(), m.end(), "\\\\"):
+            pieces = _split(text, row_a, row_b, ",")
+            merged: list[tuple[int, int]] = []
+            for a, b in pieces:  # a comma starts a new equation only when an "=" follows it
+                if merged and "=" not in text[a:b]:
+                    merged[-1] = (merged[-1][0], b)
+                else:
+                    merged.append((a, b))
+            for a, b in merged:
+                cuts = [a + e.start() for e in re.finditer("=", text[a:b])]
+                if not cuts:
+                    continue
+                bounds = [a, *cuts, b]
+                sides = tuple((x + (1 if i else 0), y, text[x + (1 if i else 0):y])
+                              for i, (x, y) in enumerate(zip(bounds, bounds[1:])))
+                lhs = clean(sides[0][2])
+                if not lhs and chains:
+                    chains[-1] = Chain(chains[-1].lhs, chains[-1].sides + sides[1:])
+                else:
+                    chains.append(Chain(lhs, sides[1:]))
+        yield from chains
+
+
+_LAYOUT = "cdot|times|frac|dfrac|left|right|qquad|quad|partial|big|Big"  # commands that are not symbols
+_OPERATORS = f"{_LAYOUT}|begin|end|rm|mathrm|text"
+_ATOM = re.compile(r"-?\d+(?:\.\d+)?"
+                   r"|\{\\rm\s*[A-Za-z]+\}(?:_\{(?:[^{}]|\{[^{}]*\})*\})?"
+                   rf"|\\(?!(?:{_OPERATORS})(?![a-zA-Z]))[a-zA-Z]+(?:_\{{(?:[^{{}}]|\{{[^{{}}]*\}})*\}}|_\w)?"
+                   r"|[A-Za-z](?:_\{(?:[^{}]|\{[^{}]*\})*\}|_\w)?")
+
+
+_BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})*\}"  # {...} nested up to 4 deep
+_DERIVATIVE = re.compile(rf"\\frac\s*\{{\s*\\partial(?:[^{{}}]|{_BRACED})*\}}\s*\{{\s*\\partial(?:[^{{}}]|{_BRACED})*\}}")
+
+
+def atoms(side: str) -> list[tuple[int, int, str]]:
+    """The numbers and the symbols of a side, in order, with their spans in the side; a partial
+    derivative dA/dB is one symbol."""
+    found = [(m.start(), m.end(), m.group()) for m in _DERIVATIVE.finditer(side)]
+    cleaned = _DERIVATIVE.sub(lambda m: " " * len(m.group()), side)
+    cleaned = TAG.sub(lambda m: " " * len(m.group()), cleaned)
+    cleaned = re.sub(rf"\\(begin|end)\{{[^{{}}]*\}}|\\({_LAYOUT})(?![a-zA-Z])", lambda m: " " * len(m.group()), cleaned)
+    return sorted(found + [(m.start(), m.end(), m.group()) for m in _ATOM.finditer(cleaned)])
+
+
+def clean(side: str) -> str:
+    side = TAG.sub("", side)
+    side = re.sub(r"\\(begin|end)\{[a-z*]+\}|\\\\|&|\\qquad|\\quad|\\ |\$", " ", side)
+    return side.strip()
+
+
+_NUMERIC_SIDE = re.compile(r"^[\d.\s+\-*/()\[\]{}^,]*(?:(?:\\times|\\cdot|\\frac|\\left|\\right|e)[\d.\s+\-*/()\[\]{}^,]*)*$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str):
+    """A side's arithmetic with its numbers as placeholders n_{0}, n_{1}, ..., parsed by SymPy's LaTeX
+    parser, and its derivative by each placeholder; None when the parser cannot read it. The same
+    arithmetic recurs with other numbers (every sample's a x b + c), so it is parsed once."""
+    try:
+        expr = parse_latex(text).xreplace({sp.Symbol("e"): sp.E})
+        return expr, {symbol: expr.diff(symbol) for symbol in expr.free_symbols}
+    except Exception:  # noqa: BLE001 - a side the parser cannot read is simply not checked
+        return None
+
+
+def value(side: str, given: frozenset[float] = frozenset()) -> tuple[float, float] | None:
+    """A side made of numbers and arithmetic only, evaluated by SymPy's LaTeX parser: its value, and
+    how far the rounding of its written numbers (half a unit in each one's last digit; none for the
+    spec's own numbers in `given`, which are exact) can move it. None for a side with symbols or one
+    the parser cannot read."""
+    text = clean(side)
+    if not text or not re.search(r"\d", text) or not _NUMERIC_SIDE.match(text):
+        return None
+    values, halves = {}, {}
+
+    def placeholder(m: re.Match) -> str:
+        symbol = sp.Symbol(f"n_{{{len(values)}}}")
+        values[symbol], unit = parse_number(m.group())
+        halves[symbol] = 0.0 if values[symbol] in given else unit / 2
+        return f"({symbol.name})"
+
+    text = NUMBER.sub(placeholder, text).replace("[", "(").replace("]", ")").replace("*", r"\cdot ")
+    parsed = _parsed(text)
+    if parsed is None:
+        return None
+    expr, slopes = parsed
+    if not expr.free_symbols <= set(values):
+        return None  # a letter the parser read as a symbol: not a numeric side after all
+    try:
+        at = {symbol: sp.Float(number, 30) for symbol, number in values.items()}
+        value = float(expr.xreplace(at).evalf(30))
+        spread = sum(abs(float(slopes.get(symbol, sp.S.Zero).xreplace(at).evalf(30))) * halves[symbol] for symbol in values)
+    except Exception:  # noqa: BLE001 - a side that does not evaluate to a number is simply not checked
+        return None
+    return value, spread
+
+
+def evaluate(chains: list[Chain], starts: list[int], given: frozenset[float]) -> tuple[set[int], list[BrokenEquality]]:
+    """Offsets of numbers inside sides whose equality with the next side holds (to within the
+    rounding of the numbers written on both), and the equalities that do not hold."""
+    consistent: set[int] = set()
+    broken = []
+    for chain in chains:
+        values = [(value(raw, given), a, b, raw) for a, b, raw in chain.sides]
+        for (left, a1, b1, raw1), (right, a2, b2, raw2) in zip(values, values[1:]):
+            if left is None or right is None:
+                continue
+            if re.fullmatch(r"\s*-?\d+\s*", clean(raw2)):
+                continue  # a bare integer result (20 for 20.0000000031) is taken as rounded
+            (lv, lu), (rv, ru) = left, right
+            if abs(lv - rv) <= (lu + ru) * 1.000001 + 1e-12 * max(abs(lv), abs(rv)) + 1e-300:
+                consistent.update(range(a1, b1))
+                consistent.update(range(a2, b2))
+            else:
+                line, _ = position(starts, a2)
+                broken.append(BrokenEquality(line, clean(raw1), clean(raw2), lv, rv))
+    return consistent, broken

@@ -1,0 +1,76 @@
+"""The book of one derivation: what each symbol is called, what number it stands for, and every shown
+value by its quantity key. Each sample gets a book of its own that starts from the network's."""
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import fmt
+from ..ir import Eq, Value
+from ..symbolic import tex, value_of
+
+
+class Book:
+    """Names, numbers and values of the symbols of one sample (or of the whole step)."""
+
+    def __init__(self, names: dict[sp.Symbol, str], digits: int, parent: Book | None = None):
+        self.digits = digits
+        self.names = dict(parent.names) if parent else {}
+        self.names.update(names)
+        self.numbers: dict[sp.Symbol, str] = dict(parent.numbers) if parent else {}
+        self.env: dict[sp.Symbol, float] = dict(parent.env) if parent else {}
+        self.by_key: dict[str, float] = dict(parent.by_key) if parent else {}  # every number by quantity key
+        self._placeholders = 0
+
+    def value(self, key: str, number: float) -> Value:
+        self.by_key[key] = number
+        return Value(key, number, fmt.latex(number, self.digits))
+
+    def assign(self, symbol: sp.Symbol, key: str, number: float) -> Value:
+        """Give `symbol` a value: it prints as that number in substituted forms from now on."""
+        self.env[symbol] = number
+        self.numbers[symbol] = fmt.operand(number, self.digits)
+        return self.value(key, number)
+
+    def entry(self, key: str, found: list[Value]) -> sp.Symbol:
+        """A placeholder for the already computed quantity `key`, recorded in `found` (matrix entries)."""
+        symbol, value = self.placeholder(key, key, self.by_key[key])
+        self.numbers[symbol] = value.tex  # a matrix cell needs no parentheses
+        found.append(value)
+        return symbol
+
+    def placeholder(self, name: str, key: str, number: float) -> tuple[sp.Symbol, Value]:
+        """A fresh symbol standing for an already computed quantity (a factor, a delta) in products."""
+        self._placeholders += 1
+        symbol = sp.Symbol(f"_q{self._placeholders}:{key}")
+        self.names[symbol] = name
+        return symbol, self.assign(symbol, key, number)
+
+    def evaluate(self, expr: sp.Expr) -> float:
+        return value_of(expr, self.env)
+
+    def tex(self, expr: sp.Basic) -> str:
+        return tex(expr, self.names)
+
+    def substituted(self, expr: sp.Basic) -> str:
+        return tex(expr, self.numbers, numbers=True)
+
+    def eq(self, lhs: sp.Basic, forms: tuple[sp.Basic, ...], value: Value | None, with_numbers: bool = True) -> Eq:
+        """lhs = each form symbolically [= the last form with numbers] [= value]."""
+        rhs = [self.tex(f) for f in forms]
+        if with_numbers and forms:
+            rhs.append(self.substituted(forms[-1]))
+        return Eq(self.tex(lhs), tuple(dedupe(rhs, value)), value)
+
+
+def dedupe_forms(forms: tuple[sp.Basic, ...]) -> list[sp.Basic]:
+    """Drop a form equal to the one before it (a single-term sum is its term)."""
+    return [f for i, f in enumerate(forms) if i == 0 or f != forms[i - 1]]
+
+
+def dedupe(rhs: list[str], value: Value | None) -> list[str]:
+    """Drop a right-hand side that repeats the previous one or the final value (x = 0.5 = 0.5)."""
+    kept: list[str] = []
+    for form in rhs:
+        if (not kept or form != kept[-1]) and (value is None or form != value.tex):
+            kept.append(form)
+    return kept

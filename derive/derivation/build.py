@@ -1,0 +1,135 @@
+"""Assemble the whole worked solution of one training step from the samples: the gradients summed or
+averaged over the samples (with the L2 term), the updates, the summary and the tables."""
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from .. import fmt
+from ..ir import Derivation, Eq, SummaryRow, Value
+from ..spec import Spec
+from ..symbolic import NOTATIONS, Model, label, partial
+from .book import Book
+from .matrix import equations
+from .penalty import Penalty
+from .preliminaries import preliminaries
+from .sample import needed, sample
+from .tables import LONG_LIST, other_samples, param_row, shortened
+
+
+def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_DIGITS,
+          numbers: dict[str, float] | None = None) -> Derivation:
+    """The complete worked solution of one training step of `spec`.
+
+    With spec.focus, only the focused parameters' chains, sums and updates are written out, the matrix
+    form is left out, and the other parameters' gradients in the summary come from `numbers` (the
+    numeric engine's, checked against finite differences by derive.crosscheck)."""
+    model = Model(spec)
+    focus = set(spec.focus) if spec.focus else {p.name for p in model.params}
+    notation = notation or spec.notation
+    table = NOTATIONS[notation]
+    several = spec.samples > 1
+    book = Book(model.names(table), digits)
+    rate = sp.Symbol("lr")
+    book.names[rate] = table.learning_rate.format()
+    training = spec.learning_rate is not None  # without [training]: the forward pass and the error only
+    rate_value = book.assign(rate, "lr", spec.learning_rate) if training else None
+    rows = tuple(param_row(model, book, p) for p in model.params)
+    wanted = needed(model, focus)
+    samples = tuple(sample(model, Book(model.names(table, s if several else None), digits, book), s, table, focus,
+                           wanted, training, with_matrix=not spec.focus) for s in range(spec.samples))
+    penalty = Penalty(model, book, samples) if spec.l2 else None
+    trainable = [p for p in model.params if p.trainable and training]
+    gradients, symbols, reductions = _gradients(model, book, samples, penalty, trainable, focus, numbers)
+    updates, summary = _updates(model, book, rows, rate, gradients, symbols, trainable, focus)
+    in_full = spec.written_samples
+    others = other_samples(model, table, samples[in_full:], [s.chains() for s in samples[in_full:]],
+                           [p for p in trainable if p.name in focus]) if in_full < spec.samples else ()
+    scale = len(samples) if spec.reduction == "mean" else 1
+    return Derivation(
+        name=spec.name, note=spec.note, layers=spec.layers, labels=spec.labels,
+        names=tuple(tuple(r"\cdots" if text is None else label(text) for text in shortened(group))
+                    for group in spec.labels), activations=spec.activations,
+        preliminaries=preliminaries(model),
+        loss=spec.loss, bias=spec.bias, reduction=spec.reduction, notation=notation, digits=digits,
+        learning_rate=Eq(book.names[rate], (), rate_value) if training else None,
+        loss_definition=Eq(book.tex(model.loss_total), (book.tex(model.loss_display),)),
+        parameters=rows, data_columns=tuple(r"\cdots" if x is None else book.names[x]
+                                            for x in (*shortened(model.inputs), *shortened(model.targets))),
+        data_rows=tuple((*shortened([e.value for e in s.inputs]), *shortened([e.value for e in s.targets]))
+                        for s in samples), samples=samples,
+        listed=spec.focus if spec.focus and len(model.params) > LONG_LIST else (),
+        equations=equations(model, table) if training else (),
+        regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
+        reductions=tuple(reductions), updates=tuple(updates),
+        summary=tuple(summary), total_loss=book.value("E", sum(s.loss_total.value.value for s in samples) / scale),
+        focus=spec.focus, in_full=in_full if in_full < spec.samples else None, others=others,
+        loss_terms=tuple(book.value(f"E:{n.label}", sum(s.loss_terms[j].value.value for s in samples) / scale)
+                         for j, n in enumerate(model.outputs)))
+
+
+def _gradients(model: Model, book: Book, samples, penalty: Penalty | None, trainable, focus: set[str],
+               numbers: dict[str, float] | None):
+    """dE/dp of every trainable parameter over all samples: the written ones summed (or averaged) from
+    their chains, with the L2 term; the others from `numbers`. Also each written gradient's symbol,
+    and the equations that assemble them (when there is a sum or an L2 term to show)."""
+    spec = model.spec
+    gradients: dict[str, Value] = {}
+    symbols: dict[str, sp.Symbol] = {}
+    reductions = []
+    chains = [s.chains() for s in samples]
+    for p in trainable:
+        if p.name not in focus:
+            gradients[p.name] = book.value(f"grad:{p.name}", numbers[f"grad:{p.name}"] if numbers else math.nan)
+            continue
+        symbol = symbols[p.name] = sp.Symbol(f"grad:{p.name}")
+        objective = penalty.objective if penalty else model.loss_total
+        book.names[symbol] = book.tex(partial(objective, model.param_symbol[p.name]))
+        per_sample = [by_param[p.name].result for by_param in chains]
+        total = sum(eq.value.value for eq in per_sample)
+        if spec.reduction == "mean":
+            total /= len(per_sample)
+        form = _reduction(book, spec.reduction, per_sample)
+        if penalty and p.kind == "weight":
+            total += spec.l2 / spec.samples * p.value
+            form = sp.Add(form, penalty.gradient(model.param_symbol[p.name]), evaluate=False)
+        gradients[p.name] = book.assign(symbol, f"grad:{p.name}", total)
+        if len(samples) > 1 or (penalty and p.kind == "weight"):
+            reductions.append(book.eq(symbol, (form,), gradients[p.name]))
+    return gradients, symbols, reductions
+
+
+def _updates(model: Model, book: Book, rows, rate: sp.Symbol, gradients: dict[str, Value],
+             symbols: dict[str, sp.Symbol], trainable, focus: set[str]):
+    """p+ = p - lr * dE/dp for every trainable parameter: an equation for each written one, and a
+    summary row for each."""
+    spec = model.spec
+    names = {p.name for p in trainable}
+    updates, summary = [], []
+    for p, row in zip(model.params, rows):
+        if p.name not in names:
+            continue
+        updated = p.value - spec.learning_rate * gradients[p.name].value
+        if p.name not in focus:
+            summary.append(SummaryRow(p.name, row.tex, row.value, gradients[p.name],
+                                      book.value(f"updated:{p.name}", updated)))
+            continue
+        symbol = model.param_symbol[p.name]
+        new = sp.Symbol(f"new:{p.name}")
+        book.names[new] = f"{{{book.names[symbol]}}}^{{+}}"
+        form = sp.Add(symbol, sp.Mul(-1, sp.Mul(rate, symbols[p.name], evaluate=False), evaluate=False),
+                      evaluate=False)
+        value = book.assign(new, f"updated:{p.name}", updated)
+        updates.append(book.eq(new, (form,), value))
+        summary.append(SummaryRow(p.name, row.tex, row.value, gradients[p.name], value))
+    return updates, summary
+
+
+def _reduction(book: Book, reduction: str, per_sample: list[Eq]) -> sp.Expr:
+    """The sum (or mean) over samples of dE^(s)/dp, as a form (one sample: its gradient)."""
+    terms = [book.placeholder(eq.lhs, eq.value.key, eq.value.value)[0] for eq in per_sample]
+    form: sp.Expr = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+    if reduction == "mean" and len(terms) > 1:
+        form = sp.Mul(sp.Rational(1, len(terms)), form, evaluate=False)
+    return form

@@ -1,0 +1,37 @@
+"""L2 regularization in the document: the penalty's definition, its value, the objective E + R, and
+its share dR/dw of each weight's gradient."""
+from __future__ import annotations
+
+import sympy as sp
+
+from ..ir import Eq, Sample
+from ..symbolic import Model
+from ..symbolic.forms import frac
+from .book import Book
+
+
+class Penalty:
+    """L2 regularization: R = lambda / (2m) * sum of squared weights, biases excluded (article 004)."""
+
+    def __init__(self, model: Model, book: Book, samples: tuple[Sample, ...]):
+        spec = model.spec
+        self.book = book
+        self.lam, self.m, self.symbol, self.objective = sp.symbols("lambda m R objective")
+        book.names |= {self.lam: r"\lambda", self.m: "m", self.symbol: "R"}
+        book.names[self.objective] = rf"\left({book.names[model.loss_total]} + R\right)"
+        self.lam_value = book.assign(self.lam, "l2", spec.l2)
+        self.m_value = book.assign(self.m, "m", float(spec.samples))
+        weights = [model.param_symbol[p.name] for p in model.params if p.kind == "weight"]
+        squares = sp.Add(*(sp.Pow(w, 2, evaluate=False) for w in weights), evaluate=False)
+        form = sp.Mul(frac(self.lam, sp.Mul(2, self.m, evaluate=False)), squares, evaluate=False)
+        value = spec.l2 / (2 * spec.samples) * sum(p.value ** 2 for p in model.params if p.kind == "weight")
+        self.definition = book.eq(self.symbol, (form,), book.assign(self.symbol, "reg", value))
+        data = sum(s.loss_total.value.value for s in samples) / (spec.samples if spec.reduction == "mean" else 1)
+        data_symbol, _ = book.placeholder(book.names[model.loss_total], "E", data)
+        total = sp.Add(data_symbol, self.symbol, evaluate=False)
+        self.total = Eq(book.tex(total), (book.substituted(total),),
+                        book.assign(self.objective, "objective", data + value))
+
+    def gradient(self, weight: sp.Symbol) -> sp.Expr:
+        """d R / d w = lambda / m * w."""
+        return sp.Mul(frac(self.lam, self.m), weight, evaluate=False)

@@ -1,0 +1,70 @@
+"""The training section of a document: the IR of many iterations, from the plain numbers of a run
+that derive.crosscheck has accepted (the pipeline hands them over; nothing here trains).
+
+The convergence verdict is decided here, so that templates only print it: the loss levelled off
+when its last tenth of iterations lowered it by less than LEVEL percent, was still falling
+otherwise, and rose when it ended above where it began.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import fmt
+from ..ir import Checkpoint, Compared, ParamRow, TrainedOutput, TrainedParam, Training, Value
+from ..spec import Spec
+from ..spec.schedule import checkpoints, percent_drop, tail_start
+from ..symbolic import label
+
+LEVEL = 1.0  # percent
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a training run produced, as plain numbers."""
+
+    mode: str  # batch | online
+    iterations: int
+    losses: tuple[float, ...]  # losses[k]: the objective after k iterations
+    parameters: dict[str, float]  # every parameter after training, by name
+    outputs: tuple[tuple[float, ...], ...]  # the outputs for each sample after training
+    accuracy: float | None  # percent classified right (bce, cross_entropy), else None
+
+
+def build(spec: Spec, history: Run, rows: tuple[ParamRow, ...], digits: int,
+          compared: tuple[Compared, ...] = ()) -> Training:
+    """The training section: checkpoints, trained parameters and outputs, and the verdict."""
+    def value(key: str, number: float) -> Value:
+        return Value(key, number, fmt.latex(number, digits))
+
+    n = history.iterations
+    losses = history.losses
+    final = history.parameters
+    parameters = tuple(TrainedParam(row.name, row.tex, row.value, value(f"train:param:{row.name}", final[row.name]))
+                       for row in rows)
+    outputs = tuple(TrainedOutput(s + 1, name, label(name), value(f"train:out:{s}:{name}", y),
+                                  Value(f"{s}:t:{name}", t, fmt.latex(t, digits)))
+                    for s, (row, targets) in enumerate(zip(history.outputs, spec.targets))
+                    for name, y, t in zip(spec.labels[-1], row, targets))
+    start = tail_start(n)
+    drop = percent_drop(losses[0], losses[n])
+    tail = percent_drop(losses[start], losses[n])
+    verdict = "rising" if drop < 0 else "levelled" if tail < LEVEL else "falling"
+    rises = sum(1 for a, b in zip(losses, losses[1:]) if b > a * (1 + 1e-12))
+    score = history.accuracy
+    return Training(
+        mode=history.mode, iterations=n,
+        checkpoints=tuple(Checkpoint(k, value(f"train:loss:{k}", losses[k])) for k in checkpoints(n)),
+        losses=losses, parameters=parameters, outputs=outputs,
+        drop=Value("train:drop", drop, fmt.latex(drop, 4)), tail=Value("train:tail", tail, fmt.latex(tail, 4)),
+        tail_start=start, verdict=verdict, rises=rises,
+        accuracy=None if score is None else Value("train:accuracy", score, fmt.latex(score, 4)), compared=compared)
+
+
+def compared(variant: Spec, history: Run, digits: int) -> Compared:
+    """One row of the comparison of hidden layer sizes: the loss and accuracy after training."""
+    prefix = f"train:hidden:{variant.layers[1]}"
+    n = history.iterations
+    loss = history.losses[n]
+    score = history.accuracy
+    return Compared(variant.layers[1], variant.layers, Value(f"{prefix}:loss:{n}", loss, fmt.latex(loss, digits)),
+                    None if score is None else Value(f"{prefix}:accuracy", score, fmt.latex(score, 4)))

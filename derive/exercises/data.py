@@ -1,0 +1,58 @@
+"""What the exercise templates receive: each variant as plain data (every number formatted), the
+set as exercises.json, and each variant's worked solution, a derivation built and cross-checked like
+any document."""
+from __future__ import annotations
+
+import re
+
+from .. import fmt
+from ..crosscheck import reference, verify
+from ..derivation import build
+from ..spec import load
+from ..views.markdown import markdown
+from .tolerance import Tolerance
+from .variants import Variant
+
+
+def _shown(value: float) -> str:
+    return fmt.plain(value)
+
+
+def view(variants: list[Variant], tolerance: Tolerance, level: str) -> dict:
+    """Plain data for the sheet and key templates (every number already formatted)."""
+    rows = []
+    for v in variants:
+        spec = load(v.spec)
+        rows.append({
+            "id": v.id,
+            "shape": "-".join(map(str, spec.layers)),
+            "activations": list(dict.fromkeys(spec.activations)),
+            "loss": spec.loss,
+            "inputs": [(label, _shown(x)) for label, x in zip(spec.labels[0], spec.inputs[0])],
+            "targets": [(label, _shown(t)) for label, t in zip(spec.labels[-1], spec.targets[0])],
+            "parameters": [(p.name, spec.labels[p.layer - 1][p.src] if p.kind == "weight" else None,
+                            spec.labels[p.layer][p.dest] if p.dest is not None else None, _shown(p.value))
+                           for p in spec.parameters()],
+            "rate": _shown(spec.learning_rate),
+            "asked": [(a.label, _shown(a.value)) for a in v.asked],
+        })
+    shown = str(int(tolerance.value)) if tolerance.kind == "significant" else _shown(tolerance.value)
+    return {"level": level, "tolerance": tolerance, "tolerance_value": shown, "variants": rows}
+
+
+def json_view(variants: list[Variant], tolerance: Tolerance, level: str, seed: int) -> dict:
+    """exercises.json: every variant with its full spec and every asked quantity's exact value."""
+    return {"level": level, "seed": seed, "tolerance": tolerance.describe(),
+            "variants": [{"id": v.id, "spec": v.spec,
+                          "asked": [{"key": a.key, "label": a.label, "value": a.value,
+                                     "tolerance": tolerance.describe()} for a in v.asked]} for v in variants]}
+
+
+def solution(raw: dict, lang: str) -> str:
+    """A variant's complete worked solution (verified like any document; without figures), its
+    headings two levels down to sit under the variant's heading."""
+    spec = load(raw)
+    numbers = reference(spec)
+    derivation = build(spec, numbers=numbers)
+    verify(spec, derivation, numbers)
+    return re.sub(r"^#", "###", markdown(derivation, lang), flags=re.M)

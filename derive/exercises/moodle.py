@@ -1,0 +1,66 @@
+"""Moodle XML: one question per variant, for Moodle's "Moodle XML format" import.
+
+A variant that asks one quantity is a numerical question (its answer with an absolute tolerance, as
+Moodle's numerical type takes it); one that asks several is a cloze ("embedded answers") question
+with a {1:NUMERICAL:=value:tolerance} field per quantity, each weighted 1. The worked solution is the
+general feedback. Formulas stay TeX between \\( \\) and \\[ \\], which Moodle's MathJax filter
+typesets. Written with ElementTree, so the file is well-formed whatever the text holds.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..views.html import parser
+from ..views.templates import environment, prose, render_template
+from .data import solution, view
+from .tolerance import Tolerance
+from .variants import Variant
+
+
+def _number(value: float) -> str:
+    """The shortest text that reads back as exactly `value`."""
+    return repr(float(value))
+
+
+def _text(parent: ET.Element, tag: str, text: str, fmt: str | None = None) -> ET.Element:
+    element = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
+    ET.SubElement(element, "text").text = text
+    return element
+
+
+def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
+         solutions: list[str] | None = None) -> str:
+    """The Moodle XML of every variant, in a category named after the level (`solutions`: the
+    variants' worked solutions, when already written)."""
+    t = prose(lang)
+    env = environment()
+    md = parser("tex")
+    root = ET.Element("quiz")
+    category = ET.SubElement(root, "question", {"type": "category"})
+    _text(category, "category", f"$course$/derive/{level}")
+    solutions = solutions or [solution(v.spec, lang) for v in variants]
+    for v, worked in zip(variants, solutions):
+        data = view([v], tolerance, level)
+        single = len(v.asked) == 1
+        if single:
+            blanks = [""]
+        else:
+            blanks = [f"{{1:NUMERICAL:={_number(a.value)}:{_number(tolerance.absolute(a.value))}}}" for a in v.asked]
+        text = render_template(env, "exercises.md.j2", s=data, t=t, answers=False, solutions=[], question=True,
+                       blanks=blanks)
+        question = ET.SubElement(root, "question", {"type": "numerical" if single else "cloze"})
+        _text(question, "name", t.ex_variant % {"id": v.id})
+        _text(question, "questiontext", md.render(text), "html")
+        _text(question, "generalfeedback", md.render(worked), "html")
+        ET.SubElement(question, "penalty").text = "0.3333333"
+        ET.SubElement(question, "hidden").text = "0"
+        ET.SubElement(question, "idnumber").text = v.id
+        if single:
+            (asked,) = v.asked
+            ET.SubElement(question, "defaultgrade").text = "1"
+            answer = ET.SubElement(question, "answer", {"fraction": "100", "format": "moodle_auto_format"})
+            ET.SubElement(answer, "text").text = _number(asked.value)
+            ET.SubElement(answer, "tolerance").text = _number(tolerance.absolute(asked.value))
+            _text(answer, "feedback", "", "html")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,57 @@
+"""The exercise sheet and its answer key in Markdown, HTML and PDF, exercises.json and Moodle XML:
+every file of a set, by file name."""
+from __future__ import annotations
+
+import json
+
+from ..views import html as html_view
+from ..views import typeset
+from ..views import tex as tex_view
+from ..views.templates import environment, messages, prose, render_template, tidy
+from .data import json_view, solution, view
+from .moodle import quiz
+from .tolerance import Tolerance
+from .variants import Variant
+
+
+def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
+           solutions: list[str] | None = None) -> tuple[str, str]:
+    """The exercise sheet and its answer key, in Markdown (`solutions`: the variants' worked solutions,
+    when already written)."""
+    t = prose(lang)
+    data = view(variants, tolerance, level)
+    env = environment()
+    sheet = render_template(env, "exercises.md.j2", s=data, t=t, answers=False, solutions=[], question=False, blanks=[])
+    key = render_template(env, "exercises.md.j2", s=data, t=t, answers=True, question=False, blanks=[],
+                  solutions=solutions or [solution(v.spec, lang) for v in variants])
+    return tidy(sheet), tidy(key)
+
+
+def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, formats: tuple[str, ...],
+          langs: tuple[str, ...]) -> dict[str, bytes]:
+    """Every file of a set: exercises / answers as md, html and pdf per language, exercises.json, and
+    exercises.moodle.xml per language."""
+    out: dict[str, bytes] = {}
+    if "json" in formats:
+        data = json_view(variants, tolerance, level, seed)
+        out["exercises.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    sheet_formats = {"md", "html", "pdf"} & set(formats)
+    # each variant's worked solution, written once per language for the key and the Moodle feedback
+    solutions = {lang: [solution(v.spec, lang) for v in variants]
+                 for lang in (langs if sheet_formats or "moodle" in formats else ())}
+    for lang in langs if sheet_formats else ():
+        sheet, key = sheets(variants, tolerance, level, lang, solutions[lang])
+        suffix = "" if lang == "en" else f".{lang}"
+        titles = messages(lang)
+        for stem, text, title in (("exercises", sheet, titles["ex_title"]), ("answers", key, titles["ex_key_title"])):
+            if "md" in formats:
+                out[f"{stem}{suffix}.md"] = text.encode("utf-8")
+            if "html" in formats:
+                out[f"{stem}{suffix}.html"] = html_view.page(text, title, lang).encode("utf-8")
+            if "pdf" in formats:
+                out[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(tex_view.page(text, lang), {}, f"{stem}{suffix}")
+    if "moodle" in formats:
+        for lang in langs:
+            suffix = "" if lang == "en" else f".{lang}"
+            out[f"exercises{suffix}.moodle.xml"] = quiz(variants, tolerance, level, lang, solutions[lang]).encode("utf-8")
+    return out

@@ -1,0 +1,150 @@
+"""Exercise variants: seeded draws of one kind of backpropagation exercise, each with its asked
+quantities and their exact values.
+
+A variant is a spec with numbers a student can work by hand (inputs and weights with one or two
+decimals, targets such as 0.01 and 0.99); a variant whose answers would be degenerate (a saturated
+sigmoid whose derivative is below 0.01, a dead ReLU that makes an asked gradient exactly 0) or that
+repeats an earlier one is drawn again. The values come from the step engine.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import UsageError
+from ..numeric import engine
+from ..spec import Spec, load
+
+LEVELS = ("forward", "output-gradient", "hidden-gradient", "full-step", "softmax")
+
+
+MIN_SLOPE = 0.01  # a sigmoid derivative below this is a saturated neuron: the numbers say little
+
+
+MAX_DRAWS = 1000  # per variant, before giving up on the options
+
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One quantity a variant asks for."""
+
+    key: str  # the numeric engine's key: 0:out:o1, grad:w5, updated:w5
+    label: str  # what the sheet calls it, in LaTeX: out_{o1}, dE/dw5, w5^+
+    value: float
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: str
+    spec: dict  # the raw spec: the same fields as a spec file
+    asked: tuple[Asked, ...]
+
+
+def _network(text: str, level: str) -> list[int]:
+    if level == "softmax" and text == "2-2-2":
+        text = "2-2-3"
+    if not re.fullmatch(r"[1-9]\d?(-[1-9]\d?){1,3}", text):
+        raise UsageError(f"--network: expected layer sizes such as 2-2-2 (2 to 4 layers), got {text!r}")
+    layers = [int(n) for n in text.split("-")]
+    if level in ("hidden-gradient", "full-step") and len(layers) < 3:
+        raise UsageError(f"--network: level {level} needs a hidden layer, got {text!r}")
+    return layers
+
+
+def _draw(rng: np.random.Generator, layers: list[int], activation: str, loss: str, level: str, n: int) -> dict:
+    """A spec with hand-workable numbers."""
+    def numbers(shape, low, high):
+        values = rng.uniform(low, high, shape).round(int(rng.integers(1, 3)))
+        return np.where(values == 0, 0.1, values)  # no zero weight: every path counts
+
+    softmax = level == "softmax"
+    if softmax:
+        target = np.zeros(layers[-1])
+        target[int(rng.integers(layers[-1]))] = 1.0
+    else:
+        target = rng.choice([0.01, 0.99], layers[-1]) if activation == "sigmoid" else numbers(layers[-1], 0, 1)
+    activations = [activation] * (len(layers) - 2) + ["softmax" if softmax else activation]
+    return {
+        "name": f"variant-{n}",
+        "network": {"layers": layers, "activation": activations, "loss": "cross_entropy" if softmax else loss},
+        "params": {"weights": [numbers((b, a), -1, 1).tolist() for a, b in zip(layers, layers[1:])],
+                   "biases": [numbers(b, -1, 1).tolist() for b in layers[1:]]},
+        "data": {"inputs": [numbers(layers[0], 0, 1).tolist()], "targets": [target.tolist()]},
+        "training": {"learning_rate": 0.5},
+    }
+
+
+def _asked(spec: Spec, values: dict[str, float], level: str, rng: np.random.Generator) -> list[Asked]:
+    outputs = [Asked(f"0:out:{label}", rf"{{\rm out}}_{{{label}}}", values[f"0:out:{label}"])
+               for label in spec.labels[-1]]
+    weights = [p for p in spec.parameters() if p.kind == "weight"]
+    last = [p for p in weights if p.layer == spec.depth]
+    hidden = [p for p in weights if p.layer < spec.depth]
+
+    def gradient(p) -> Asked:
+        return Asked(f"grad:{p.name}", rf"\partial E / \partial {p.name[0]}_{{{p.name[1:]}}}", values[f"grad:{p.name}"])
+
+    if level == "forward":
+        return outputs
+    if level == "output-gradient":
+        return [gradient(last[int(rng.integers(len(last)))])]
+    if level == "hidden-gradient":
+        return [gradient(hidden[int(rng.integers(len(hidden)))])]
+    if level == "softmax":
+        return outputs + [gradient(last[int(rng.integers(len(last)))])]
+    asked = [gradient(p) for p in spec.parameters() if p.trainable]
+    return asked + [Asked(f"updated:{p.name}", rf"{p.name[0]}_{{{p.name[1:]}}}^{{+}}", values[f"updated:{p.name}"])
+                    for p in spec.parameters() if p.trainable]
+
+
+def degenerate(spec: Spec, values: dict[str, float], asked: list[Asked]) -> str | None:
+    """Why a variant makes a poor exercise, or None."""
+    for l, name in enumerate(spec.activations):
+        if name == "sigmoid":
+            for label in spec.labels[l + 1]:
+                if values[f"0:dout/din:{label}"] < MIN_SLOPE:
+                    return f"saturated sigmoid at {label}"
+    for a in asked:
+        if a.key.startswith("grad:") and a.value == 0.0:
+            return f"{a.key} is exactly 0 (a dead unit)"
+    return None
+
+
+def generate(count: int, seed: int, level: str, network: str = "2-2-2", activation: str = "sigmoid",
+             loss: str = "half_sse") -> list[Variant]:
+    """`count` distinct, non-degenerate variants, the same for the same arguments."""
+    if level not in LEVELS:
+        raise UsageError(f"--level: expected one of {', '.join(LEVELS)}, got {level!r}")
+    if activation not in ("sigmoid", "tanh", "relu", "leaky_relu"):
+        raise UsageError(f"--activation: expected sigmoid, tanh, relu or leaky_relu, got {activation!r}")
+    if loss not in ("half_sse", "mse") and level != "softmax":
+        raise UsageError(f"--loss: expected half_sse or mse, got {loss!r}")
+    if not 1 <= count <= 10_000:
+        raise UsageError(f"--count: expected 1 to 10000, got {count}")
+    layers = _network(network, level)
+    rng = np.random.default_rng(seed)
+    variants: list[Variant] = []
+    seen: set[str] = set()
+    draws = 0
+    while len(variants) < count:
+        draws += 1
+        if draws > MAX_DRAWS * count:
+            raise UsageError(f"--level {level} with --network {network} --activation {activation}: no "
+                             f"non-degenerate variants found in {draws - 1} draws")
+        raw = _draw(rng, layers, activation, loss, level, len(variants) + 1)
+        fingerprint = repr((raw["params"], raw["data"]))
+        if fingerprint in seen:
+            continue
+        spec = load(raw)
+        values = engine.quantities(spec)
+        asked = _asked(spec, values, level, rng)
+        if degenerate(spec, values, asked):
+            continue
+        seen.add(fingerprint)
+        number = len(variants) + 1
+        raw["name"] = f"{seed}-{number:03d}"
+        variants.append(Variant(raw["name"], raw, tuple(asked)))
+    return variants

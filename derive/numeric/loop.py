@@ -1,0 +1,252 @@
+"""The training loop: many iterations of gradient descent in a lean, vectorized NumPy loop.
+
+The spec is compiled once into per-layer steps on preallocated arrays, so that a small network runs
+at tens of microseconds per iteration. The loop has a forward and backward pass of its own (one
+augmented matrix [b | W] per layer, one flat parameter vector); it shares only the activation and loss
+functions (derive.numeric.functions) and the kernels with the step engine. derive.crosscheck checks
+its numbers against the step engine and finite differences.
+
+Batch mode makes one update per iteration with the gradient of the spec's objective over all samples.
+Online mode makes one update per sample, in order, each with the gradient of that sample's objective
+(the spec restricted to the one sample); one iteration is one pass over the data. Either way
+losses[k] is the objective over all samples after k iterations (losses[0]: before training).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import SpecError
+from ..spec import Spec
+from ..spec.schedule import checkpoints, tail_start
+from . import kernels
+from .arrays import Arrays
+from .functions import ACTIVATIONS, LOSSES, softmax
+
+
+@dataclass(frozen=True)
+class History:
+    """What training produced: the loss after each iteration and the parameters at the checkpoints."""
+
+    mode: str
+    iterations: int
+    losses: tuple[float, ...]  # losses[k]: the objective after k iterations
+    snapshots: tuple[tuple[int, Arrays], ...]  # (k, parameters after k iterations) at every checkpoint
+    gradient: Arrays  # the batch gradient at the final parameters
+    outputs: tuple[tuple[float, ...], ...]  # the network's outputs for each sample at the end
+
+    @property
+    def final(self) -> Arrays:
+        return self.snapshots[-1][1]
+
+
+def _sigmoid(z: np.ndarray, out: np.ndarray, slope: float) -> None:
+    np.negative(z, out=out)
+    kernels.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+
+
+def _leaky(z: np.ndarray, out: np.ndarray, slope: float) -> None:
+    np.maximum(z, slope * z, out=out)  # slope < 1
+
+
+# name -> f(z, out, slope), writing the activation of z into `out` (a view of the next layer's input)
+_IN_PLACE = {
+    "sigmoid": _sigmoid,
+    "tanh": lambda z, out, slope: kernels.tanh(z, out=out),
+    "relu": lambda z, out, slope: np.maximum(z, 0.0, out=out),
+    "leaky_relu": _leaky,
+    "linear": lambda z, out, slope: np.copyto(out, z),
+    "softmax": lambda z, out, slope: np.copyto(out, softmax(z)),
+}
+
+
+class _Loop:
+    """One spec compiled for fast repeated steps.
+
+    Every layer's parameters are one augmented matrix [b | W] (column 0 the bias, 0 and never updated
+    for a layer without one), and every layer's input carries a leading column of ones, so that a
+    layer is one matrix product. All matrices are views into one flat parameter vector, and all
+    gradients views into one flat gradient vector, so that an update is one vector operation."""
+
+    def __init__(self, spec: Spec, arrays: Arrays):
+        self.spec = spec
+        self.depth = spec.depth
+        self.slope = spec.leaky_slope
+        self.activations = [_IN_PLACE[name] for name in spec.activations]
+        self.derivatives = [None if name == "softmax" else ACTIVATIONS[name][1] for name in spec.activations]
+        self.softmax = [name == "softmax" for name in spec.activations]
+        shapes = [(spec.layers[l + 1], spec.layers[l] + 1) for l in range(self.depth)]
+        sizes = [rows * cols for rows, cols in shapes]
+        offsets = np.cumsum([0] + sizes)
+        self.flat = np.zeros(offsets[-1])
+        self.grad = np.zeros(offsets[-1])
+        self.matrices = [self.flat[a:b].reshape(shape) for a, b, shape in zip(offsets, offsets[1:], shapes)]
+        self.grads = [self.grad[a:b].reshape(shape) for a, b, shape in zip(offsets, offsets[1:], shapes)]
+        self.weights = [m[:, 1:] for m in self.matrices]  # views: W of each layer
+        for matrix, w, b in zip(self.matrices, arrays.weights, arrays.biases):
+            matrix[:, 1:] = w
+            matrix[:, 0] = b
+        # how each layer's bias learns: vector (one per neuron), shared (one per layer), or not at all
+        self.bias_kind = ["fixed" if style == "none" or not spec.trainable_biases else
+                          "shared" if style == "per_layer" else "vector" for style in spec.bias]
+        self.rate = spec.learning_rate or 0.0
+        self.terms, self.loss_grad = LOSSES[spec.loss]
+        # dE/d(in) of the output layer directly where the activation's derivative cancels
+        self.direct = (spec.activations[-1], spec.loss) in (("softmax", "cross_entropy"), ("sigmoid", "bce"))
+        x = np.array(spec.inputs, dtype=np.float64)
+        self.x = np.hstack([np.ones((len(x), 1)), x])
+        self.t = np.array(spec.targets, dtype=np.float64)
+        self.fixed = [g[:, 0] for g, kind in zip(self.grads, self.bias_kind) if kind == "fixed"]
+        self.shared = [g[:, 0] for g, kind in zip(self.grads, self.bias_kind) if kind == "shared"]
+        self.transposed = [m.T for m in self.matrices]
+        self._buffers: dict[int, tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = {}
+
+    def buffers(self, m: int) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """Per batch size: each layer's net input, its output with a leading ones column, and that
+        output's view without the ones."""
+        if m not in self._buffers:
+            nets = [np.empty((m, n)) for n in self.spec.layers[1:]]
+            outs = [np.ones((m, n + 1)) for n in self.spec.layers[1:]]
+            self._buffers[m] = (nets, outs, [o[:, 1:] for o in outs])
+        return self._buffers[m]
+
+    def forward(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Net inputs and augmented outputs of every layer (outs[0] = x with its ones column)."""
+        nets, outs, views = self.buffers(len(x))
+        a, slope = x, self.slope
+        for z, out, view, matrix, f in zip(nets, outs, views, self.transposed, self.activations):
+            kernels.matmul(a, matrix, out=z)
+            f(z, view, slope)
+            a = out
+        return nets, [x, *outs]
+
+    def objective(self, outs: list[np.ndarray], t: np.ndarray) -> float:
+        data = float(np.add.reduce(self.terms(outs[-1][:, 1:], t), axis=None))
+        if self.spec.reduction == "mean":
+            data /= len(t)
+        if self.spec.l2:
+            data += self.spec.l2 / (2 * len(t)) * sum(float(np.sum(w * w)) for w in self.weights)
+        return data
+
+    def gradients(self, nets: list[np.ndarray], outs: list[np.ndarray], t: np.ndarray) -> np.ndarray:
+        """dJ/d(parameters) over the samples in `t`, as the flat gradient vector (its views: self.grads)."""
+        spec, m = self.spec, len(t)
+        last = self.depth - 1
+        y = outs[-1][:, 1:]
+        delta = y - t if self.direct else self._through(last, self.loss_grad(y, t), nets, outs)
+        for l in range(last, -1, -1):
+            kernels.matmul(delta.T, outs[l], out=self.grads[l])
+            if l:
+                delta = self._through(l - 1, kernels.matmul(delta, self.weights[l]), nets, outs)
+        for column in self.fixed:
+            column[:] = 0.0
+        for column in self.shared:
+            column[:] = column.sum()
+        if spec.reduction == "mean" and m > 1:
+            self.grad *= 1.0 / m
+        if spec.l2:
+            for g, w in zip(self.grads, self.weights):
+                g[:, 1:] += spec.l2 / m * w
+        return self.grad
+
+    def _through(self, l: int, g: np.ndarray, nets: list[np.ndarray], outs: list[np.ndarray]) -> np.ndarray:
+        """dE/d(in) of layer l + 1 from dE/d(out): through the activation's derivative (softmax: its Jacobian)."""
+        a = outs[l + 1][:, 1:]
+        if self.softmax[l]:
+            return a * (g - np.sum(g * a, axis=1, keepdims=True))
+        return g * self.derivatives[l](nets[l], a, self.slope)
+
+    def update(self, grad: np.ndarray) -> None:
+        grad *= self.rate
+        self.flat -= grad
+
+    def arrays(self, matrices: list[np.ndarray] | None = None) -> Arrays:
+        """The parameters (or a gradient's views) as the numeric engine's Arrays."""
+        matrices = self.matrices if matrices is None else matrices
+        return Arrays(tuple(m[:, 1:].copy() for m in matrices), tuple(m[:, 0].copy() for m in matrices))
+
+
+def run(spec: Spec, progress: Callable[[int], None] | None = None) -> History:
+    """Train for spec.iterations; `progress(k)` is told how many iterations are done, now and then."""
+    loop = _Loop(spec, Arrays.from_spec(spec))
+    n = spec.iterations
+    marks = set(checkpoints(n)) | {tail_start(n)}
+    x, t = loop.x, loop.t
+    losses = np.empty(n + 1)
+    snapshots = []
+    report_every = max(1, n // 200)
+    nets, outs = loop.forward(x)
+    with np.errstate(all="ignore"):
+        for k in range(n + 1):
+            losses[k] = loop.objective(outs, t)
+            if k in marks:
+                snapshots.append((k, loop.arrays()))
+                if not math.isfinite(losses[k]):
+                    raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the "
+                                    "loss to stay finite", f"a loss of {losses[k]} after {k} iterations")
+            if k == n:
+                break
+            if spec.mode == "batch":
+                loop.update(loop.gradients(nets, outs, t))
+            else:
+                for s in range(len(x)):
+                    loop.update(loop.gradients(*loop.forward(x[s:s + 1]), t[s:s + 1]))
+            nets, outs = loop.forward(x)
+            if progress and (k + 1) % report_every == 0:
+                progress(k + 1)
+        if not np.all(np.isfinite(losses)):
+            first = int(np.argmin(np.isfinite(losses)))
+            raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the loss to "
+                            "stay finite", f"a loss of {losses[first]} after {first} iterations")
+        loop.gradients(nets, outs, t)
+    return History(spec.mode, n, tuple(float(v) for v in losses), tuple(snapshots), loop.arrays(loop.grads),
+                   tuple(tuple(float(v) for v in row) for row in outs[-1][:, 1:]))
+
+
+def with_arrays(spec: Spec, arrays: Arrays) -> Spec:
+    """The spec with its parameters replaced by `arrays` (each bias style keeps its own shape)."""
+    biases = tuple(() if style == "none" else (float(b[0]),) if style == "per_layer" else tuple(map(float, b))
+                   for style, b in zip(spec.bias, arrays.biases))
+    weights = tuple(tuple(tuple(map(float, row)) for row in w) for w in arrays.weights)
+    return dataclasses.replace(spec, weights=weights, biases=biases)
+
+
+def accuracy(spec: Spec, outputs) -> float | None:
+    """Percent of samples classified right, for the classification losses: every sigmoid output on its
+    target's side of 0.5 (bce), or the largest output where the target is largest (cross_entropy)."""
+    y, t = np.asarray(outputs, dtype=np.float64), np.array(spec.targets, dtype=np.float64)
+    if spec.loss == "bce":
+        right = np.all((y >= 0.5) == (t >= 0.5), axis=1)
+    elif spec.loss == "cross_entropy":
+        right = np.argmax(y, axis=1) == np.argmax(t, axis=1)
+    else:
+        return None
+    return 100.0 * float(np.mean(right))
+
+
+def named(spec: Spec, gradient: Arrays) -> dict[str, float]:
+    """A gradient in the loop's arrays, by trainable parameter name."""
+    by_name = {}
+    for p in spec.parameters():
+        if not p.trainable:
+            continue
+        if p.kind == "weight":
+            by_name[p.name] = float(gradient.weights[p.layer - 1][p.dest, p.src])
+        else:
+            by_name[p.name] = float(gradient.biases[p.layer - 1][0 if p.dest is None else p.dest])
+    return by_name
+
+
+def gradient(spec: Spec) -> dict[str, float]:
+    """dJ/dp of every trainable parameter at the spec's own parameters, by this module's backward pass."""
+    loop = _Loop(spec, Arrays.from_spec(spec))
+    with np.errstate(all="ignore"):
+        nets, outs = loop.forward(loop.x)
+        loop.gradients(nets, outs, loop.t)
+    return named(spec, loop.arrays(loop.grads))

@@ -1,0 +1,94 @@
+"""Numbers a spec asks to be drawn instead of written: initial weights and biases (params.init) and
+2-D data (data.generate), each from a generator seeded by the spec, so the same spec gives the same
+numbers everywhere."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .reader import Reader
+from .types import Matrix
+
+
+SHAPES = {"diamond": lambda x: np.abs(x[:, 0]) + np.abs(x[:, 1]) < 1}  # label 1 inside the shape
+
+
+MAX_GENERATED = 2000
+
+
+def generated(r: Reader, data: dict, layers: tuple[int, ...]) -> tuple[Matrix, Matrix]:
+    """Points drawn uniformly from [-1, 1]^2 by a seeded generator, rounded, labelled 1 inside the shape."""
+    if "inputs" in data or "targets" in data:
+        raise r.fail("data.generate", "either data.generate or written inputs and targets, not both", note="both")
+    spec = r.table("data.generate")
+    shape = r.choice(r.get(spec, "data.generate.shape"), "data.generate.shape", tuple(SHAPES))
+    if layers[0] != 2 or layers[-1] != 1:
+        raise r.fail("network.layers", "2 inputs and 1 output for generated 2-D data", list(layers))
+    values = {}
+    for key, default, low, high in (("count", 50, 1, MAX_GENERATED), ("seed", 0, 0, 2**63), ("decimals", 2, 1, 12)):
+        value = spec.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise r.fail(f"data.generate.{key}", f"a whole number from {low} to {high}", value)
+        values[key] = value
+    points = np.round(np.random.default_rng(values["seed"]).uniform(-1, 1, (values["count"], 2)), values["decimals"])
+    labels = SHAPES[shape](points).astype(float)
+    return (tuple(tuple(float(v) for v in row) for row in points), tuple((float(v),) for v in labels))
+
+
+_INIT_FIELDS = {"uniform": {"low", "high"}, "normal": {"mean", "std"}, "xavier": set()}
+
+
+def initialized(r: Reader, params: dict, layers: tuple[int, ...], styles: tuple[str, ...], layout: str) -> dict:
+    """params with weights (and biases) drawn by params.init from a seeded generator, in the spec's own
+    shapes, so that they go through the same checks as written numbers.
+
+    uniform {low, high} and normal {mean, std} draw weights and biases; xavier draws weights uniformly in
+    +-sqrt(6 / (fan_in + fan_out)) and sets biases to 0. Values are rounded to `decimals` (default 4)."""
+    init = params["init"]
+    if "weights" in params or "biases" in params:
+        raise r.fail("params.init", "either params.init or written weights and biases, not both",
+                     note="both")
+    if not isinstance(init, dict) or init.get("scheme") not in _INIT_FIELDS:
+        raise r.fail("params.init", "a table with scheme = uniform, normal or xavier, and seed", init)
+    scheme = init["scheme"]
+    allowed = _INIT_FIELDS[scheme] | {"scheme", "seed", "decimals"}
+    for key in init:
+        if key not in allowed:
+            raise r.fail(f"params.init.{key}", f"one of {', '.join(sorted(allowed))}", note="an unknown field")
+    seed = init.get("seed", 0)
+    decimals = init.get("decimals", 4)
+    for key, value in (("seed", seed), ("decimals", decimals)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise r.fail(f"params.init.{key}", "a non-negative integer", value)
+    number = {key: r.number(init.get(key, default), f"params.init.{key}")
+              for key, default in (("low", -1.0), ("high", 1.0), ("mean", 0.0), ("std", 1.0))}
+    if number["low"] >= number["high"] or number["std"] <= 0:
+        raise r.fail("params.init", "low < high and std > 0", init)
+    rng = np.random.default_rng(seed)
+
+    def draw(shape: tuple[int, ...], fan: int = 0) -> list:
+        if scheme == "xavier":
+            bound = math.sqrt(6 / fan)
+            values = rng.uniform(-bound, bound, shape)
+        elif scheme == "uniform":
+            values = rng.uniform(number["low"], number["high"], shape)
+        else:
+            values = rng.normal(number["mean"], number["std"], shape)
+        return np.round(values, decimals).tolist()
+
+    weights, biases = [], []
+    for l, style in enumerate(styles):
+        rows, cols = layers[l + 1], layers[l]
+        matrix = draw((rows, cols), rows + cols)
+        bias = [0.0] * rows if scheme == "xavier" else draw((rows,))
+        if style == "bias_node":
+            matrix = [[b, *row] for b, row in zip(bias, matrix)]
+        if layout == "row":
+            matrix = [list(column) for column in zip(*matrix)]
+        weights.append(matrix)
+        biases.append(bias if style == "per_neuron" else bias[0] if style == "per_layer" else [])
+    drawn = {key: value for key, value in params.items() if key != "init"} | {"weights": weights}
+    if any(style in ("per_neuron", "per_layer") for style in styles):
+        drawn["biases"] = biases
+    return drawn

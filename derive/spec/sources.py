@@ -1,0 +1,54 @@
+"""Where a spec comes from: a .toml file, a built-in example (spec/presets/), or a dict."""
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from ..errors import SpecError
+from .parse import parse
+from .types import Spec
+
+
+def load(source: str | Path | dict, *, name: str | None = None) -> Spec:
+    """Load a spec from a .toml path, a built-in preset name, or a dict with the same fields."""
+    if isinstance(source, dict):
+        return parse(source, source="<dict>", default_name=name or "network")
+    text = str(source)
+    path = Path(text)
+    if path.suffix == ".toml" or path.exists():
+        return parse(_read_toml(path, text), source=path.name, default_name=path.stem)
+    return load_preset(text)
+
+
+def preset_names() -> dict[str, str]:
+    """Built-in examples: name -> the one-line description in the preset's first comment."""
+    found = {}
+    for entry in sorted(resources.files("derive.spec.presets").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            first = entry.read_text(encoding="utf-8").splitlines()[0]
+            found[entry.name[: -len(".toml")]] = first.lstrip("# ").strip()
+    return found
+
+
+def load_preset(name: str) -> Spec:
+    """Load a built-in example by name."""
+    names = preset_names()
+    if name not in names:
+        raise SpecError(name, "SPEC", f"a .toml file or a built-in example ({', '.join(names)})",
+                        "no such file or example")
+    entry = resources.files("derive.spec.presets") / f"{name}.toml"
+    return parse(tomllib.loads(entry.read_text(encoding="utf-8")), source=f"{name}.toml", default_name=name)
+
+
+def _read_toml(path: Path, shown: str) -> dict:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(shown, "SPEC", "a readable .toml file", exc.strerror or "unreadable") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SpecError(path.name, "(file)", "UTF-8 text", "undecodable bytes") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(path.name, "(file)", "valid TOML", str(exc)) from None

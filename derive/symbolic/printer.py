@@ -1,0 +1,159 @@
+"""Maths to LaTeX: SymPy's printer configured once, unit labels, and LaTeX escaping of plain text.
+
+Every formula derive prints comes from `tex`: partial derivatives as fractions, terms in the order
+they were built, very wide sums shortened; each expression is printed once as a template with a slot
+per symbol and filled with the names (or numbers) of each document.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import precedence_traditional
+
+_INDEXED = re.compile(r"([A-Za-z]+)(\d+(?:_\d+)*)")
+_SPECIAL = {c: "\\" + c for c in "#$%&_{}"} | {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
+_SPECIAL_RE = re.compile(r"[\\{}$&#^_%~]")
+
+
+def escape(text: str) -> str:
+    """Plain text for LaTeX: its special characters escaped."""
+    return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text)
+
+
+def label(text: str) -> str:
+    """A unit label in LaTeX: h1 -> h_{1}, h2_3 -> h_{2,3}, x -> x, anything else as escaped text."""
+    match = _INDEXED.fullmatch(text)
+    if match:
+        return f"{_letters(match[1])}_{{{match[2].replace('_', ',')}}}"
+    if text.isascii() and text.isalpha():
+        return _letters(text)
+    return r"\text{" + escape(text) + "}"
+
+
+def _letters(text: str) -> str:
+    return text if len(text) == 1 else rf"\mathrm{{{text}}}"
+
+
+WIDE = 16  # a sum of more terms than this is written with its first and last terms around a \cdots
+_DOTS = sp.Symbol("_dots")
+
+
+class _Printer(LatexPrinter):
+    """SymPy's LaTeX printer with partial derivatives written as fractions (dE/dout ->
+    \\frac{\\partial E}{\\partial out}) and very wide sums shortened (a neuron with 784 inputs)."""
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        terms = expr.args
+        if len(terms) > WIDE:
+            expr = sp.Add(*terms[:3], _DOTS, *terms[-2:], evaluate=False)
+        return super()._print_Add(expr, order)
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        return r"\cdots" if expr is _DOTS else super()._print_Symbol(expr, style)
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        (variable, count), = expr.variable_count
+        top = self._print(expr.expr)
+        bottom = self._print(variable)
+        if count != 1:
+            return rf"\frac{{\partial^{{{count}}} {top}}}{{\partial {bottom}^{{{count}}}}}"
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+
+def tex(expr: sp.Basic, names: dict[sp.Symbol, str], *, numbers: bool = False) -> str:
+    """Print `expr` with each symbol replaced by its name in `names` (or its number, when `numbers`).
+
+    Terms stay in the order they were built (unevaluated display forms keep the textbook order);
+    products are written with a dot between symbols and with a times sign between numbers.
+
+    The printing of an expression is kept as a template with a slot per symbol (see _template), so an
+    expression met again (the same form in the next exercise variant, with other numbers) costs a fill.
+    """
+    try:
+        pieces, symbols = _template(expr, numbers)
+    except _Unsupported:
+        settings = {"symbol_names": names, "order": "none", "mul_symbol": "times" if numbers else "dot",
+                    "ln_notation": True}
+        return _Printer(settings).doprint(expr)
+    filled = [names[s] if s in names else _bare(s) for s in symbols]
+    return _fill(pieces, filled)
+
+
+class _Unsupported(Exception):
+    """An expression whose printing depends on its names' text in a way `_fill` does not replay."""
+
+
+_SLOT, _OPEN, _CLOSE = "\x00", "\x01", "\x02"  # never in LaTeX: a symbol's slot; a base to protect
+
+
+class _Recorder(_Printer):
+    """The printer writing a slot for each symbol (its number in `slots`) instead of its name, and
+    marking the places where SymPy's LaTeX printer looks at a name's text (a power of a name holding
+    a ^ is written (name)^{2}; so is a transposed matrix whose entries hold one); `_fill` makes those
+    decisions with the names."""
+
+    def __init__(self, settings: dict):
+        super().__init__(settings)
+        self.slots: dict[sp.Symbol, int] = {}  # symbol -> slot number, in order of appearance
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        if expr is _DOTS or not isinstance(expr, sp.Symbol):  # a MatrixSymbol prints its own name
+            return super()._print_Symbol(expr, style)
+        return f"{_SLOT}{self.slots.setdefault(expr, len(self.slots))}{_SLOT}"
+
+    def parenthesize_super(self, s: str) -> str:
+        return f"{_OPEN}{s}{_CLOSE}"
+
+    def _print_Transpose(self, expr: sp.Transpose) -> str:
+        """SymPy writes A^T as (A)^T when the printed A holds a ^ (a number x 10^{-5} in a matrix):
+        that decision too is left to `_fill`."""
+        mat = expr.arg
+        if isinstance(mat, (sp.MatrixSymbol, sp.BlockMatrix)) or not mat.is_MatrixExpr:
+            return f"{_OPEN}{self.parenthesize(mat, precedence_traditional(expr), True)}{_CLOSE}^{{T}}"
+        return super()._print_Transpose(expr)
+
+    def _print_Adjoint(self, expr: sp.Basic) -> str:
+        raise _Unsupported  # SymPy decides on the printed text here too; derive never writes these
+
+    _print_MatPow = _print_Adjoint
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _template(expr: sp.Basic, numbers: bool) -> tuple[tuple[str, ...], tuple[sp.Symbol, ...]]:
+    """`expr` printed once with a slot per symbol: the text split at the slots (odd pieces are slot
+    numbers) and the symbols in slot order. SymPy's equality is structural and order-sensitive for
+    unevaluated sums and products, so equal expressions print alike."""
+    settings = {"order": "none", "mul_symbol": "times" if numbers else "dot", "ln_notation": True}
+    printer = _Recorder(settings)
+    return tuple(printer.doprint(expr).split(_SLOT)), tuple(printer.slots)
+
+
+def _fill(pieces: tuple[str, ...], filled: list[str]) -> str:
+    text = "".join(filled[int(piece)] if i % 2 else piece for i, piece in enumerate(pieces))
+    while _OPEN in text:  # innermost first: SymPy protects a base once it is printed
+        end = text.index(_CLOSE)
+        start = text.rindex(_OPEN, 0, end)
+        text = text[:start] + _PLAIN.parenthesize_super(text[start + 1:end]) + text[end + 1:]
+    return text
+
+
+def clear_templates() -> None:
+    """Forget every printed template (a benchmark timing a first document, not a repeat)."""
+    _template.cache_clear()
+
+
+_PLAIN = LatexPrinter()
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _bare(symbol: sp.Symbol) -> str:
+    """A symbol without a name in the table, as SymPy prints it."""
+    return _Printer().doprint(symbol)
+
+
+def partial(top: sp.Symbol, bottom: sp.Symbol) -> sp.Derivative:
+    """The unevaluated factor d top / d bottom, for printing."""
+    return sp.Derivative(top, bottom, evaluate=False)

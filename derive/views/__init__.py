@@ -1,0 +1,16 @@
+"""Stage 4, the views: a finished `Derivation` written out. It takes the IR (every formula already
+LaTeX, every number already a formatted `Value`) and gives text and bytes: Markdown through Jinja2
+templates that only loop and print, HTML (the Markdown parsed by markdown-it-py, maths as MathML),
+LaTeX (the Markdown's tokens) and its PDF (xelatex), JSON, and the figures (matplotlib). No view
+computes or decides anything about the maths.
+"""
+from __future__ import annotations
+
+from ..ir import register_display
+from .document import FORMATS, document, files, pdf
+from .html import jupyter
+from .templates import LANGUAGES
+
+register_display("markdown", jupyter)
+
+__all__ = ["FORMATS", "LANGUAGES", "document", "files", "pdf"]

@@ -1,0 +1,50 @@
+"""Every written form of a derivation, in memory: the text documents (md, html, tex, json), the PDF,
+and the figure files the Markdown and LaTeX documents link to."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UsageError
+from ..files import file_name
+from ..ir import Derivation
+from . import html, json, tex, typeset
+from .markdown import markdown
+
+FORMATS = ("md", "html", "tex", "pdf", "json")
+
+
+def document(derivation: Derivation, fmt: str, lang: str = "en", template_dir: str | Path | None = None) -> str:
+    """One rendered text document: fmt is md, html, tex or json; `template_dir` overrides template blocks."""
+    if fmt == "md":
+        return markdown(derivation, lang, template_dir)
+    if fmt == "html":
+        return html.document(derivation, lang, template_dir)
+    if fmt == "tex":
+        return tex.document(derivation, lang, template_dir)
+    if fmt == "json":
+        return json.json_text(derivation)
+    raise UsageError(f"--format: expected any of {', '.join(FORMATS)}, got {fmt!r}")
+
+
+def pdf(derivation: Derivation, lang: str = "en", template_dir: str | Path | None = None) -> bytes:
+    """The LaTeX document compiled by xelatex (derive.views.typeset)."""
+    figures = {f.print_file: f.print_data or f.data for f in derivation.figures}
+    stem = file_name(derivation.name, "tex", lang)[:-len(".tex")]
+    return typeset.compile_pdf(document(derivation, "tex", lang, template_dir), figures, stem)
+
+
+def files(derivation: Derivation, formats: tuple[str, ...] = ("md", "json"), langs: tuple[str, ...] = ("en",),
+          template_dir: str | Path | None = None) -> dict[str, bytes]:
+    """Every requested document by file name (PDFs compiled), with the figure files they link."""
+    found: dict[str, bytes] = {}
+    for lang in langs:
+        for fmt in formats:
+            name = file_name(derivation.name, fmt, lang)
+            if name not in found:
+                found[name] = (pdf(derivation, lang, template_dir) if fmt == "pdf" else
+                               document(derivation, fmt, lang, template_dir).encode("utf-8"))
+    if "md" in formats:  # the documents that link the figures (HTML and PDF carry their own)
+        found |= {figure.file: figure.data for figure in derivation.figures}
+    if "tex" in formats:  # LaTeX includes an SVG's PDF twin
+        found |= {figure.print_file: figure.print_data or figure.data for figure in derivation.figures}
+    return found

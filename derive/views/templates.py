@@ -1,0 +1,93 @@
+"""The Jinja2 side of every view: the templates folder, the Jinja2 environment with its filters, the
+prose of each language (templates/lang/<lang>.toml), and rendering a template. Templates receive
+finished data and only loop and print."""
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import types
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .. import fmt
+from ..errors import UsageError
+from ..symbolic import label
+
+LANGUAGES = ("en", "zh")
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|$])")
+
+
+def template_root() -> Path:
+    """The templates folder: installed as derive/templates (see pyproject.toml), or the source tree's."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "templates", package.parent / "templates"):
+        if (candidate / "document.md.j2").is_file():
+            return candidate
+    raise FileNotFoundError(f"derive's templates are missing beside {package}")
+
+
+def messages(lang: str) -> dict[str, str]:
+    """The prose of one language."""
+    if lang not in LANGUAGES:
+        raise UsageError(f"--lang: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return dict(_messages(lang))
+
+
+@functools.lru_cache(maxsize=None)
+def _messages(lang: str) -> dict[str, str]:
+    return tomllib.loads((template_root() / "lang" / f"{lang}.toml").read_text(encoding="utf-8"))
+
+
+def environment(template_dir: str | Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment for `template_dir` (see `_environment`), made once per folder so that each
+    template is compiled once per run."""
+    return _environment(None if template_dir is None else str(Path(template_dir).resolve()))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(template_dir: str | None) -> jinja2.Environment:
+    """A Jinja2 environment: Markdown templates are not autoescaped (plain text goes through `md`),
+    HTML ones (*.html.j2) are.
+
+    With `template_dir`, its templates come first; the built-in ones stay reachable as
+    "derive/<name>", so a user's document.md.j2 can {% extends "derive/document.md.j2" %} and
+    override only the blocks it names."""
+    built_in = jinja2.FileSystemLoader(template_root())
+    loaders: list[jinja2.BaseLoader] = [] if template_dir is None else [jinja2.FileSystemLoader(template_dir)]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([*loaders, built_in, jinja2.PrefixLoader({"derive": built_in})]),
+        autoescape=lambda name: name is not None and name.endswith(".html.j2"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = lambda text: _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    env.filters["math"] = lambda tex: f"${tex}$"
+    env.filters["tex_label"] = label
+    env.filters["count"] = fmt.count
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """A template rendered; a user's broken template (--template-dir) is a one-line usage error."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise UsageError(f"--template-dir: {exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise UsageError(f"--template-dir: template {name}: {exc.message or exc}") from None
+
+
+def prose(lang: str) -> types.SimpleNamespace:
+    """The messages of `lang` as attributes (t.title in a template), which no dict method can shadow."""
+    return types.SimpleNamespace(**messages(lang))
+
+
+def tidy(text: str) -> str:
+    """A rendered text with runs of blank lines collapsed to one and a single final newline."""
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
