@@ -67,6 +67,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("document", help="the walkthrough: Markdown, plain text or LaTeX")
     check.add_argument("--report", default="md", choices=("md", "json"), help="md (default) or json, on stdout")
     check.add_argument("--lr", help="learning rates whose updates the document may show, e.g. 0.5,0.1")
+    check.add_argument("--lang", default="en", choices=LANGUAGES, help="the report's language: en (default) or zh")
 
     ex = commands.add_parser("exercises", help="write an exercise sheet and its answer key")
     ex.add_argument("--count", type=int, default=10, help="variants (default 10)")
@@ -169,9 +170,9 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.document}: expected a readable UTF-8 text file ({exc.__class__.__name__})") from None
     report = check.check(spec, text, args.document, rates)
     if args.report == "json":
-        print(json.dumps(check.json_view(report), indent=2, ensure_ascii=False))
+        print(json.dumps(check.json_view(report, args.lang), indent=2, ensure_ascii=False))
     else:
-        print(check.markdown(report), end="")
+        print(check.markdown(report, args.lang), end="")
     return 0 if report.clean else 1
 
 

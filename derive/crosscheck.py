@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 
 import numpy as np
 
-from . import ir
+from . import ir, keys
 from .errors import SpecError, VerificationError
 from .numeric import Arrays, engine, gradcheck, loop
 from .spec import Spec
@@ -41,10 +40,10 @@ def close(a: float, b: float, tolerance: float, floor: float = FLOOR) -> bool:
 
 def floor(key: str, numbers: dict[str, float]) -> float:
     """The absolute agreement asked of `key` besides the relative tolerance (see the table above)."""
-    loss = re.fullmatch(r"(train:(?:hidden:[0-9]+:)?)loss:[0-9]+", key)
-    if loss:
-        return LOSS_FLOOR * max(abs(numbers[f"{loss.group(1)}loss:0"]), 1e-300)
-    if key in ("train:drop", "train:tail") or key.endswith("accuracy"):
+    found = keys.parse(key)
+    if found.training and found.kind == "loss":
+        return LOSS_FLOOR * max(abs(numbers[keys.trained_loss(0, found.hidden)]), 1e-300)
+    if found.training and found.kind in ("drop", "tail", "accuracy"):
         return 0.5 * 10.0 ** (math.floor(math.log10(max(abs(numbers[key]), 1e-12))) - PERCENT_DIGITS + 1)
     return FLOOR
 
@@ -55,16 +54,8 @@ def reference(spec: Spec) -> dict[str, float]:
     for key, value in values.items():
         if not math.isfinite(value):
             raise SpecError(spec.source, "params, data", "numbers small enough for every quantity to stay finite "
-                            "in float64", f"{_readable(key)} = {value}")
+                            "in float64", f"{keys.readable(key, )} = {value}")
     return values
-
-
-def _readable(key: str) -> str:
-    """0:in:h1 -> in_h1 of sample 1; grad:w1 -> grad_w1."""
-    parts = key.split(":")
-    if parts[0].isdigit():
-        return f"{'_'.join(parts[1:])} of sample {int(parts[0]) + 1}"
-    return "_".join(parts)
 
 
 def verify(spec: Spec, derivation: ir.Derivation, numbers: dict[str, float] | None = None) -> int:
@@ -80,7 +71,8 @@ def verify(spec: Spec, derivation: ir.Derivation, numbers: dict[str, float] | No
         checked += 1
     if gradcheck.near_kink(spec):
         return checked  # two engines agree; differences across a kink would measure neither branch
-    gradient = {key[len("grad:"):]: value for key, value in reference_values.items() if key.startswith("grad:")}
+    gradient = {p.name: reference_values[keys.gradient(p.name)] for p in spec.parameters()
+                if keys.gradient(p.name) in reference_values}
     if len(gradient) > gradcheck.FD_EACH:
         # finite differences see every component only along random directions here, so each component
         # is also compared with the training loop's backward pass (code the step engine does not share)
@@ -101,7 +93,7 @@ def _step(spec: Spec) -> Spec:
         for s in range(spec.samples)]
     for batch in batches:
         values = engine.quantities(dataclasses.replace(batch, weights=spec.weights, biases=spec.biases))
-        params = {p.name: values.get(f"updated:{p.name}", p.value) for p in spec.parameters()}
+        params = {p.name: values.get(keys.updated(p.name), p.value) for p in spec.parameters()}
         spec = _assign(spec, params)
     return spec
 
@@ -127,26 +119,26 @@ def check_training(spec: Spec, history: loop.History) -> dict[str, float]:
                 compared += _compare(f"{name} after {k} iterations", a, b, LOOP)
     values = {}
     for k, arrays in history.snapshots:
-        values[f"train:loss:{k}"] = engine.loss(spec, arrays)
+        values[keys.trained_loss(k)] = engine.loss(spec, arrays)
         compared += _compare(f"training loss after {k} iterations", history.losses[k],
-                             values[f"train:loss:{k}"], LOOP, LOSS_FLOOR * history.losses[0])
+                             values[keys.trained_loss(k)], LOOP, LOSS_FLOOR * history.losses[0])
     final = loop.with_arrays(spec, history.final)
     _, outs = engine.forward(final, history.final, np.array(spec.inputs, dtype=np.float64))
     for s, (got_row, row) in enumerate(zip(history.outputs, outs[-1])):
         for label, got, expected in zip(spec.labels[-1], got_row, row):
-            values[f"train:out:{s}:{label}"] = float(expected)
+            values[keys.trained_out(s, label)] = float(expected)
             compared += _compare("a final output", got, expected, LOOP)
     if spec.learning_rate is not None and not gradcheck.near_kink(final):
         compared += _check_gradient(final, history.gradient)
     for p in final.parameters():
-        values[f"train:param:{p.name}"] = p.value
+        values[keys.trained_param(p.name)] = p.value
     n = history.iterations
-    first, last, tail = (values[f"train:loss:{k}"] for k in (0, n, tail_start(n)))
-    values["train:drop"] = percent_drop(first, last)
-    values["train:tail"] = percent_drop(tail, last)
+    first, last, tail = (values[keys.trained_loss(k)] for k in (0, n, tail_start(n)))
+    values[keys.drop()] = percent_drop(first, last)
+    values[keys.tail()] = percent_drop(tail, last)
     score = loop.accuracy(spec, outs[-1])
     if score is not None:
-        values["train:accuracy"] = score
+        values[keys.accuracy()] = score
     return values
 
 

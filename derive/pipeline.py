@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import derivation as build_stage
+from . import keys
 from .crosscheck import check_training, reference, verify
 from .files import write_files
 from .fmt import DEFAULT_DIGITS
@@ -40,8 +41,7 @@ def derive(source: str | Path | dict | Spec, *, notation: str | None = None, dig
         for variant in spec.compare_hidden:
             other = loop.run(variant)
             width = variant.layers[1]
-            numbers |= {f"train:hidden:{width}:{key[len('train:'):]}": value
-                        for key, value in check_training(variant, other).items()}
+            numbers |= {keys.for_hidden(key, width): value for key, value in check_training(variant, other).items()}
             trained[f"hidden:{width}"] = (variant, other.final)
             compared.append(build_stage.compared(variant, _run(variant, other), digits))
         training = build_stage.training(spec, _run(spec, history), derivation.parameters, digits, tuple(compared))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import derive
+from derive import keys
 from derive.check import check
 from derive.cli import main
 
@@ -76,7 +77,7 @@ def test_a_single_wrong_digit_is_reported_with_its_quantity():
     report = check(derive.load("two-two-two"), text)
     suspicious = report.suspicious
     assert [f.text for f in suspicious] == [wrong, wrong]  # the statement and its use in in_o1
-    assert {f.meant for f in suspicious} == {"out_h2"}
+    assert {f.meant for f in suspicious} == {keys.out(0, "h2")}
     assert all(f.true == pytest.approx(v["h2"], rel=1e-12) for f in suspicious)
     assert [f.line for f in suspicious] == [i + 1 for i, line in enumerate(text.splitlines()) if wrong in line]
 
@@ -85,7 +86,7 @@ def test_a_swapped_label_is_reported():
     v = _forward()
     report = check(derive.load("two-two-two"), _walkthrough(v, e_o1=f"{v['E_o2']:.10f}"))
     (found,) = report.suspicious
-    assert found.meant == "E_o1" and found.true == pytest.approx(v["E_o1"], rel=1e-12)
+    assert found.meant == keys.error(0, "o1") and found.true == pytest.approx(v["E_o1"], rel=1e-12)
 
 
 def test_a_wrong_arithmetic_chain_is_reported_even_with_right_operands():
@@ -96,7 +97,7 @@ def test_a_wrong_arithmetic_chain_is_reported_even_with_right_operands():
     assert equality.left_value == pytest.approx(0.5 * round(v["h1"], 10) + 0.6 * round(v["h2"], 10) + 0.66,
                                                 rel=1e-12)
     assert equality.right_value == pytest.approx(round(wrong, 10), rel=1e-12)
-    assert [f.meant for f in report.suspicious] == ["in_o1"]
+    assert [f.meant for f in report.suspicious] == [keys.net(0, "o1")]
     assert not report.clean
 
 
@@ -107,7 +108,7 @@ def test_rounding_in_the_last_digit_is_rounding_not_an_error():
     report = check(derive.load("two-two-two"), _walkthrough(v, h1=off_by_one))
     assert report.clean
     (rounded,) = [f for f in report.numbers if f.verdict == "rounding"]
-    assert rounded.text == off_by_one and rounded.meant == "out_h1"
+    assert rounded.text == off_by_one and rounded.meant == keys.out(0, "h1")
 
 
 @pytest.mark.parametrize("name", ["two-two-two", "softmax-3443", "bias-node", "mazur", "chain", "xor-gates"])
@@ -131,9 +132,9 @@ def test_article_000_mistakes(capsys):
     assert first["meant"] == "out_h2" and first["true"] == pytest.approx(v["h2"], rel=1e-12)
     assert first["value"] == pytest.approx(1 / (1 + math.exp(-0.66)), abs=1e-10)  # what the article computed
     meant = {f["meant"] for f in suspicious}
-    assert {"out_h2", "in_o1", "out_o1", "out_o2", "E_o1", "E_o2", "E_total", "dE/dw5", "dE/dw1"} <= meant
+    assert {"out_h2", "in_o1", "out_o1", "out_o2", "E_o1", "E_o2", "E_total", "∂E/∂w5", "∂E/∂w1"} <= meant
     known = [f for f in report["numbers"] if f["verdict"] == "known"]
-    assert {f["meant"] for f in known} >= {"w1", "b1", "in_h1", "out_h1", "x_i1", "t_o1"}
+    assert {f["meant"] for f in known} >= {"w1", "b1", "in_h1", "out_h1", "i1", "t_o1"}
 
 
 def test_cli_exit_codes_and_bad_input(tmp_path, capsys):
@@ -164,7 +165,7 @@ def test_quantity_index_answers_as_a_full_scan_does():
     @settings(max_examples=300, deadline=None, derandomize=True)
     @given(st.lists(values, min_size=1, max_size=30), values, st.floats(min_value=0, max_value=10))
     def agree(numbers, value, distance):
-        known = [Quantity(f"q{i}", f"q{i}", v) for i, v in enumerate(numbers)]
+        known = [Quantity(f"q{i}", v) for i, v in enumerate(numbers)]
         index = _Index(known)
 
         def relative(q: Quantity) -> float:
@@ -175,3 +176,20 @@ def test_quantity_index_answers_as_a_full_scan_does():
         assert index.within(value, distance) == within
 
     agree()
+
+
+def test_the_report_in_chinese_names_quantities_not_keys(tmp_path, capsys):
+    v = _forward()
+    right = f"{v['h2']:.10f}"
+    wrong = right[:6] + str((int(right[6]) + 3) % 10) + right[7:]
+    document = tmp_path / "wrong.md"
+    document.write_text(_walkthrough(v, h2=wrong), encoding="utf-8")
+    assert main(["check", "two-two-two", str(document), "--lang", "zh"]) == 1
+    out = capsys.readouterr().out
+    assert "## 可疑的数" in out and "| 应指的量 |" in out
+    rows = [line for line in out.splitlines() if line.startswith("| ") and wrong in line]
+    assert len(rows) == 2 and all("| out_h2 |" in row and "0:out:h2" not in row for row in rows)
+    good = tmp_path / "good.md"
+    good.write_text(_walkthrough(v), encoding="utf-8")
+    assert main(["check", "two-two-two", str(good), "--lang", "zh"]) == 0
+    assert "每个数都与网络相符。" in capsys.readouterr().out

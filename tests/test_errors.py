@@ -99,7 +99,7 @@ def test_overflow_is_bad_input(tmp_path, capsys):
     assert main(["doc", str(spec), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err == ("derive: error: bad.toml: params, data: expected numbers small enough for every quantity to "
-                   "stay finite in float64, got in_h1 of sample 1 = inf\n")
+                   "stay finite in float64, got in_h1 (sample 1) = inf\n")
     assert not (tmp_path / "out").exists()
 
 

@@ -37,7 +37,7 @@ class Found:
     value: float
     decimals: int
     verdict: str  # known | rounding | consistent | suspicious
-    meant: str | None = None  # the quantity's name
+    meant: str | None = None  # the quantity's key (derive.keys)
     true: float | None = None
     context: str = ""  # the equation's left-hand side, as written
 
@@ -47,6 +47,7 @@ class Report:
     source: str
     numbers: tuple[Found, ...]
     equalities: tuple[BrokenEquality, ...]
+    samples: int = 1  # the network's samples (a report names the sample of a quantity when there are several)
 
     @property
     def suspicious(self) -> tuple[Found, ...]:
@@ -78,7 +79,7 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
             continue  # prose like "3.5" names a section or an equation
         line, column = reading.position(starts, start)
         found.append(_classify(number, line, column, start, known, chains, consistent))
-    return Report(source, tuple(found), tuple(broken))
+    return Report(source, tuple(found), tuple(broken), spec.samples)
 
 
 def _aligned_symbol(chain: Chain, index: int, start: int) -> tuple[str, bool] | None:
@@ -138,17 +139,17 @@ def _classify(number: str, line: int, column: int, start: int, known: Index, cha
     if named and not any(q in named for q in exact):
         q = min(named, key=lambda q: abs(q.value - value))
         verdict = "rounding" if abs(q.value - value) <= 1.5 * last else "suspicious"
-        return dataclasses.replace(base, verdict=verdict, meant=q.name, true=q.value)
+        return dataclasses.replace(base, verdict=verdict, meant=q.key, true=q.value)
     if exact:
         q = next((q for q in exact if q in named), None) or min(exact, key=lambda q: abs(q.value - value))
-        return dataclasses.replace(base, meant=q.name, true=q.value)
+        return dataclasses.replace(base, meant=q.key, true=q.value)
     close = known.within(value, 1.5 * last)
     if close:
         q = min(close, key=lambda q: abs(q.value - value))
-        return dataclasses.replace(base, verdict="rounding", meant=q.name, true=q.value)
+        return dataclasses.replace(base, verdict="rounding", meant=q.key, true=q.value)
     if start in consistent and not near:
         return dataclasses.replace(base, verdict="consistent")
-    return dataclasses.replace(base, verdict="suspicious", meant=nearest.name, true=nearest.value)
+    return dataclasses.replace(base, verdict="suspicious", meant=nearest.key, true=nearest.value)
 
 
 def parse_rates(text: str | None) -> tuple[float, ...]:

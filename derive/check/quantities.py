@@ -12,14 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import keys
 from ..crosscheck import check_training
 from ..numeric import Arrays, engine, loop
 from ..spec import Spec
 
+
+
 @dataclass(frozen=True)
 class Quantity:
-    key: str
-    name: str  # readable: out_h1, dE/dw5, w5+ (lr 0.5)
+    key: str  # derive.keys; reports name it by keys.readable
     value: float
     pattern: re.Pattern | None = None  # matches a normalized left-hand side that names this quantity
 
@@ -37,97 +39,79 @@ def _label(label: str) -> str:
     return re.escape(norm(label))
 
 
+# kind -> how a walkthrough's left-hand side names the quantity (normalized by `norm`), {0} and {1} the
+# key's arguments; the quantities of the other kinds are found by value only
+_TOTAL = "(总|total|tot)?"
+_PATTERNS = {
+    "x": "^{0}$", "t": "^(t|target|o)?{0}$", "in": "^(in|net|z){0}$", "out": "^(out|a|y){0}$",
+    "E": "^e(out)?{0}$", "E0": f"^e{_TOTAL}$", "delta": "^(delta|sigma){0}$", "dE/dout": f"^fracde{_TOTAL}dout{{0}}$",
+    "dout/din": "^fracdout{0}din{0}$", "dout/din2": "^fracdout{0}din{1}$", "param": "^{0}$",
+    "grad": f"^fracde{_TOTAL}d{{0}}$", "dE/dp": f"^fracde{_TOTAL}d{{0}}$", "updated": r"^{0}(\+|'|new|\^\+|\^new)$",
+    "path": "^fracde(out)?{1}d(out)?{0}$", "lr": "^(alpha|eta|lr)$",
+}
+
+
+def _pattern(key: str) -> re.Pattern | None:
+    k = keys.parse(key)
+    kind = "dout/din2" if k.kind == "dout/din" and len(k.args) == 2 else "E0" if k.kind == "E" and not k.args \
+        else k.kind
+    pattern = _PATTERNS.get(kind)
+    return re.compile(pattern.format(*map(_label, k.args))) if pattern else None
+
+
 def quantities(spec: Spec, rates: tuple[float, ...] = ()) -> list[Quantity]:
     """Every quantity of one step of `spec` (and the updates at each rate in `rates`)."""
     values = engine.quantities(spec)
-    several = spec.samples > 1
-    found: list[Quantity] = []
-
-    def add(key: str, name: str, value: float, pattern: str | None = None):
-        found.append(Quantity(key, name, float(value), re.compile(pattern) if pattern else None))
-
-    for key, value in values.items():
-        parts = key.split(":")
-        sample = ""
-        if parts[0].isdigit():
-            sample = f" (sample {int(parts[0]) + 1})" if several else ""
-            parts = parts[1:]
-        kind, rest = parts[0], parts[1:]
-        if kind in ("x", "t", "in", "out", "E", "delta", "dE/dout", "dout/din") and len(rest) == 1:
-            label = rest[0]
-            lab = _label(label)
-            pattern = {"x": rf"^{lab}$", "t": rf"^(t|target|o)?{lab}$", "in": rf"^(in|net|z){lab}$",
-                       "out": rf"^(out|a|y){lab}$", "E": rf"^e(out)?{lab}$", "delta": rf"^(delta|sigma){lab}$",
-                       "dE/dout": rf"^fracde(总|total|tot)?dout{lab}$", "dout/din": rf"^fracdout{lab}din{lab}$"}[kind]
-            name = {"dE/dout": f"dE/dout_{label}", "dout/din": f"dout_{label}/din_{label}"}.get(kind, f"{kind}_{label}")
-            add(key, name + sample, value, pattern)
-        elif kind == "dout/din" and len(rest) == 2:  # a softmax layer's Jacobian entry
-            add(key, f"dout_{rest[0]}/din_{rest[1]}{sample}", value,
-                rf"^fracdout{_label(rest[0])}din{_label(rest[1])}$")
-        elif kind == "E" and not rest:
-            add(key, f"E_total{sample}", value, r"^e(总|total|tot)?$")
-        elif kind == "param":
-            add(key, rest[0], value, rf"^{_label(rest[0])}$")
-        elif kind == "grad":
-            add(key, f"dE/d{rest[0]}", value, rf"^fracde(总|total|tot)?d{_label(rest[0])}$")
-        elif kind == "updated":
-            add(key, f"{rest[0]}+ (lr {spec.learning_rate:g})", value,
-                rf"^{_label(rest[0])}(\+|'|new|\^\+|\^new)$")
-        elif kind == "path":  # delta of rest[1] times the weight from rest[0]: dE_o1/dout_h1 for an output o1
-            add(key, f"path {rest[0]}->{rest[1]}{sample}", value,
-                rf"^fracde(out)?{_label(rest[1])}d(out)?{_label(rest[0])}$")
-        elif kind == "lr":
-            add(key, f"learning rate {value:g}", value, r"^(alpha|eta|lr)$")
-        elif kind == "dE/dp":  # one sample's gradient
-            add(key, f"dE/d{rest[0]}{sample}", value, rf"^fracde(总|total|tot)?d{_label(rest[0])}$")
-        elif kind in ("din/dout", "din/dp", "l2", "m", "reg", "objective", "unit"):
-            add(key, key, value)
-    # the small steps walkthroughs write out
-    for key, value in values.items():
-        parts = key.split(":")
-        if len(parts) == 3 and parts[1] == "out":
-            add(f"{key}:complement", f"1 - out_{parts[2]}", 1.0 - value)
-        if len(parts) == 3 and parts[1] == "in":
-            add(f"{key}:exp", f"e^-in_{parts[2]}", math.exp(-value) if value > -700 else math.inf)
-            add(f"{key}:exp1", f"1 + e^-in_{parts[2]}", 1.0 + (math.exp(-value) if value > -700 else math.inf))
-        if len(parts) == 3 and parts[1] == "t":
-            out = values.get(f"{parts[0]}:out:{parts[2]}")
-            if out is not None:
-                add(f"{key}:error", f"t - out_{parts[2]}", value - out)
-                add(f"{key}:error2", f"(t - out_{parts[2]})^2", (value - out) ** 2)
-    arrays = Arrays.from_spec(spec)
-    x = np.array(spec.inputs, dtype=np.float64)
-    _, outs = engine.forward(spec, arrays, x)
-    for p in spec.parameters():  # each term w * source of a net input
-        if p.kind == "weight":
-            for s in range(spec.samples):
-                add(f"{s}:term:{p.name}", f"{p.name} x {spec.labels[p.layer - 1][p.src]}",
-                    p.value * outs[p.layer - 1][s, p.src])
+    found = [Quantity(key, float(value), _pattern(key)) for key, value in values.items()]
+    found += _steps(spec, values)
     if spec.iterations and spec.learning_rate is not None:
         found += _training(spec)
     for rate in rates:
         if rate != spec.learning_rate:
-            add(f"lr@{rate:g}", f"learning rate {rate:g}", rate, r"^(alpha|eta|lr)$")
+            found.append(Quantity(keys.learning_rate(rate), rate, _pattern(keys.LEARNING_RATE)))
         for p in spec.parameters():
-            if f"grad:{p.name}" in values and rate != spec.learning_rate:
-                add(f"updated:{p.name}@{rate:g}", f"{p.name}+ (lr {rate:g})", p.value - rate * values[f"grad:{p.name}"],
-                    rf"^{_label(p.name)}(\+|'|new|\^\+|\^new)$")
+            if keys.gradient(p.name) in values and rate != spec.learning_rate:
+                found.append(Quantity(keys.updated(p.name, rate), p.value - rate * values[keys.gradient(p.name)],
+                                      _pattern(keys.updated(p.name))))
+    return found
+
+
+def _steps(spec: Spec, values: dict[str, float]) -> list[Quantity]:
+    """The small steps walkthroughs write out: 1 - out, e^-in, 1 + e^-in, t - out, (t - out)^2, and
+    each term w * source of a net input."""
+    found = []
+    for s in range(spec.samples):
+        for label in spec.labels[-1]:
+            error = values[keys.target(s, label)] - values[keys.out(s, label)]
+            found += [Quantity(keys.derived(keys.out(s, label), "error"), error),
+                      Quantity(keys.derived(keys.out(s, label), "error2"), error ** 2)]
+        for group in spec.labels[1:]:
+            for label in group:
+                net = values[keys.net(s, label)]
+                exp = math.exp(-net) if net > -700 else math.inf
+                found += [Quantity(keys.derived(keys.net(s, label), "exp"), exp),
+                          Quantity(keys.derived(keys.net(s, label), "exp1"), 1.0 + exp),
+                          Quantity(keys.derived(keys.out(s, label), "complement"), 1.0 - values[keys.out(s, label)])]
+    _, outs = engine.forward(spec, Arrays.from_spec(spec), np.array(spec.inputs, dtype=np.float64))
+    for p in spec.parameters():
+        if p.kind == "weight":
+            found += [Quantity(keys.term(s, p.name, spec.labels[p.layer - 1][p.src]),
+                               float(p.value * outs[p.layer - 1][s, p.src])) for s in range(spec.samples)]
     return found
 
 
 def _training(spec: Spec) -> list[Quantity]:
-    """The numbers of training: the loss after every iteration, and what derive.crosscheck.check_training computes
-    independently (losses at the checkpoints, final parameters and outputs, drops, accuracy), for the
-    spec and for each network of its hidden-size comparison."""
+    """The numbers of training: the loss after every iteration, and what
+    derive.crosscheck.check_training computes independently (losses at the checkpoints, final
+    parameters and outputs, drops, accuracy), for the spec and for each network of its hidden-size
+    comparison."""
     found = []
-    for prefix, variant in [("train:", spec)] + [(f"train:hidden:{v.layers[1]}:", v) for v in spec.compare_hidden]:
+    for variant in (spec, *spec.compare_hidden):
+        hidden = None if variant is spec else variant.layers[1]
         history = loop.run(variant)
-        where = "" if variant is spec else f" ({variant.layers[1]} hidden)"
-        found += [Quantity(f"{prefix}loss@{k}", f"E after {k} iterations{where}", loss)
-                  for k, loss in enumerate(history.losses)]
-        for key, value in check_training(variant, history).items():
-            name = key[len("train:"):].replace(":", " ")
-            found.append(Quantity(prefix + key[len("train:"):], f"{name} after training{where}", value))
+        found += [Quantity(keys.trained_loss(k, hidden), loss) for k, loss in enumerate(history.losses)]
+        found += [Quantity(key if hidden is None else keys.for_hidden(key, hidden), value)
+                  for key, value in check_training(variant, history).items()]
     return found
 
 

@@ -1,49 +1,48 @@
-"""The report of derive check, as Markdown (which also reads well in a terminal) or JSON."""
+"""The report of derive check: Markdown through a template (templates/check.md.j2, its messages in
+English and Chinese), which also reads well in a terminal, or JSON. Quantities are named for a reader
+(derive.keys.readable), never by their internal keys."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-from .classify import Report
+from .. import keys
+from ..views.templates import environment, prose, render_template, tidy
+from .classify import Found, Report
 
 
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.10g}"
 
 
-def markdown(report: Report) -> str:
-    """The report as Markdown (which also reads well in a terminal)."""
+def _meant(report: Report, found: Found, lang: str) -> str:
+    return keys.readable(found.meant, lang, several=report.samples > 1) if found.meant else ""
+
+
+def view(report: Report, lang: str = "en") -> dict[str, Any]:
+    """Plain data for the report's template: every number formatted, every quantity named."""
+    def row(f: Found) -> dict[str, str]:
+        return {"where": f"{f.line}:{f.column}", "line": str(f.line), "text": f.text,
+                "context": f.context.replace("|", r"\|"), "meant": _meant(report, f, lang),
+                "true": _number(f.true), "difference": "" if f.true is None else _number(f.value - f.true)}
+
     counts = {verdict: sum(f.verdict == verdict for f in report.numbers)
-              for verdict in ("known", "rounding", "consistent", "suspicious")}
-    lines = [f"# derive check: {report.source}", "",
-             f"{len(report.numbers)} numbers: {counts['known']} known quantities, {counts['rounding']} rounded "
-             f"in the last digit, {counts['consistent']} inside consistent arithmetic, {counts['suspicious']} "
-             f"suspicious; {len(report.equalities)} equalities that do not hold.", ""]
-    if report.suspicious:
-        lines += ["## Suspicious numbers", "", "| line:col | written | in | likely meant | true value | difference |",
-                  "| --- | --- | --- | --- | --- | --- |"]
-        for f in report.suspicious:
-            difference = "" if f.true is None else _number(f.value - f.true)
-            context = f.context.replace("|", r"\|") if f.context else ""
-            lines.append(f"| {f.line}:{f.column} | {f.text} | `{context}` | {f.meant or ''} | {_number(f.true)} | "
-                         f"{difference} |")
-        lines.append("")
-    if report.equalities:
-        lines += ["## Equalities that do not hold", ""]
-        for e in report.equalities:
-            lines.append(f"- line {e.line}: `{e.left} = {e.right}`: the left side is {_number(e.left_value)}, "
-                         f"the right side {_number(e.right_value)}")
-        lines.append("")
-    rounded = [f for f in report.numbers if f.verdict == "rounding"]
-    if rounded:
-        lines += ["## Rounded in the last digit", ""]
-        lines += [f"- line {f.line}: {f.text} ({f.meant} = {_number(f.true)})" for f in rounded]
-        lines.append("")
-    if report.clean:
-        lines += ["Every number follows from the network.", ""]
-    return "\n".join(lines)
+              for verdict in ("known", "rounding", "consistent")}
+    return {"source": report.source, "numbers": len(report.numbers), **counts, "clean": report.clean,
+            "suspicious": [row(f) for f in report.suspicious],
+            "rounded": [row(f) for f in report.numbers if f.verdict == "rounding"],
+            "equalities": [{"line": e.line, "left": e.left, "right": e.right, "left_value": _number(e.left_value),
+                            "right_value": _number(e.right_value)} for e in report.equalities]}
 
 
-def json_view(report: Report) -> dict:
-    return {"source": report.source, "clean": report.clean,
-            "numbers": [dataclasses.asdict(f) for f in report.numbers],
+def markdown(report: Report, lang: str = "en") -> str:
+    """The report as Markdown."""
+    return tidy(render_template(environment(), "check.md.j2", r=view(report, lang), t=prose(lang)))
+
+
+def json_view(report: Report, lang: str = "en") -> dict:
+    """The report as plain data: every number with its verdict, the quantity it most likely meant (by
+    name), and the equalities that do not hold."""
+    numbers = [dataclasses.asdict(f) | {"meant": _meant(report, f, lang) or None} for f in report.numbers]
+    return {"source": report.source, "clean": report.clean, "numbers": numbers,
             "equalities": [dataclasses.asdict(e) for e in report.equalities]}

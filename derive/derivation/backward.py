@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .. import keys
 from ..ir import Chain, Eq, Factor, LayerBackward, NeuronBackward, Path, Term, Value
 from ..spec import Param
 from ..spec.vocabulary import SIMPLIFIED_DELTA
@@ -21,9 +22,6 @@ class Backward:
         self.deltas: dict[str, tuple[sp.Symbol, Value]] = {}
         self.known: dict[str, tuple[Eq, ...]] = {}  # label -> the factors of delta derived in its section
         self.givens: dict[str, Eq] = {}  # label -> in_n = its net input, printed once
-
-    def key(self, name: str) -> str:
-        return f"{self.s}:{name}"
 
     def backward_layer(self, shown: tuple[Neuron, ...], layer: tuple[Neuron, ...]) -> LayerBackward:
         """The deltas of the `shown` neurons of `layer` (all of it, unless a focus needs fewer)."""
@@ -49,7 +47,7 @@ class Backward:
         products = [sp.Mul(*(book.placeholder(f.symbol, f.eq.value.key, f.eq.value.value)[0] for f in pair),
                            evaluate=False) for pair in pairs]
         delta_symbol = model.delta[n.label]
-        delta_value = book.assign(delta_symbol, self.key(f"delta:{n.label}"),
+        delta_value = book.assign(delta_symbol, keys.delta(self.s, n.label),
                                   sum(a.eq.value.value * b.eq.value.value for a, b in pairs))
         forms = (partial(model.loss_total, n.net), general, sp.Add(*products, evaluate=False) if len(products) > 1
                  else products[0])
@@ -83,7 +81,7 @@ class Backward:
         book = self.book
         derivative = local_derivative(k.out_eval, n.net)
         rewrite = n.activation.jacobian_from_outputs(k.index, n.index, tuple(m.out for m in layer))
-        value = book.value(self.key(f"dout/din:{k.label}:{n.label}"), book.evaluate(derivative))
+        value = book.value(keys.d_activation(self.s, k.label, n.label), book.evaluate(derivative))
         symbol = partial(k.out, n.net)
         given = Eq(book.tex(k.out), (book.tex(k.out_expr),))
         return Factor(book.tex(symbol), book.tex(n.net), given, book.eq(symbol, (derivative, rewrite), value))
@@ -92,7 +90,7 @@ class Backward:
         """dE/dout of an output neuron: the derivative of the loss."""
         model, book = self.model, self.book
         derivative = local_derivative(model.loss_expr, n.out)
-        value = book.value(self.key(f"dE/dout:{n.label}"), book.evaluate(derivative))
+        value = book.value(keys.d_out(self.s, n.label), book.evaluate(derivative))
         symbol = partial(model.loss_total, n.out)
         given = book.eq(model.loss_total, (model.loss_display,), None, with_numbers=False)
         return Factor(book.tex(symbol), book.tex(n.out), given, book.eq(symbol, (derivative,), value))
@@ -102,10 +100,10 @@ class Backward:
         model, book = self.model, self.book
         paths, general, with_deltas, total = [], [], [], 0.0
         for m in model.layers[n.layer]:
-            local = self.local_factor(m, n.out, self.key(f"din/dout:{m.label}:{n.label}"))
+            local = self.local_factor(m, n.out, keys.d_net_d_source(self.s, m.label, n.label))
             delta_symbol, delta_value = self.deltas[m.label]
             local_symbol, _ = book.placeholder(local.symbol, local.eq.value.key, local.eq.value.value)
-            product_value = book.value(self.key(f"path:{n.label}:{m.label}"),
+            product_value = book.value(keys.path(self.s, n.label, m.label),
                                        delta_value.value * local.eq.value.value)
             product_form = sp.Mul(delta_symbol, local_symbol, evaluate=False)
             product = Eq(book.tex(product_form), (book.substituted(product_form),), product_value)
@@ -115,7 +113,7 @@ class Backward:
             general.append(sp.Mul(partial(model.loss_total, m.net), partial(m.net, n.out), evaluate=False))
             with_deltas.append(sp.Mul(delta_symbol, m.net_derivative(n.out), evaluate=False))
         symbol = partial(model.loss_total, n.out)
-        value = book.value(self.key(f"dE/dout:{n.label}"), total)
+        value = book.value(keys.d_out(self.s, n.label), total)
         forms = tuple(sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0] for terms in (general, with_deltas))
         return Factor(book.tex(symbol), book.tex(n.out), None, book.eq(symbol, forms, value), tuple(paths))
 
@@ -124,7 +122,7 @@ class Backward:
         book = self.book
         derivative = n.activation.derivative(n.net)
         rewrite = n.activation.derivative_from_output(n.out)
-        value = book.value(self.key(f"dout/din:{n.label}"), book.evaluate(derivative))
+        value = book.value(keys.d_activation(self.s, n.label), book.evaluate(derivative))
         if rewrite is not None:
             shown = book.evaluate(rewrite)
             if abs(shown - value.value) > 1e-12 * max(1.0, abs(shown)):
@@ -149,7 +147,7 @@ class Backward:
         p_symbol = model.param_symbol[p.name]
         general, terms, shown, total = [], [], [], 0.0
         for n in neurons:
-            local = self.local_factor(n, p_symbol, self.key(f"din/dp:{n.label}:{p.name}"))
+            local = self.local_factor(n, p_symbol, keys.d_net_d_param(self.s, n.label, p.name))
             delta_symbol, delta_value = self.deltas[n.label]
             first = ((partial(model.loss_total, n.out), partial(n.out, n.net)) if n.activation.elementwise
                      else (partial(model.loss_total, n.net),))
@@ -159,7 +157,7 @@ class Backward:
             shown.append(sp.Mul(delta_symbol, n.net_derivative(p_symbol), evaluate=False))
             total += delta_value.value * local.eq.value.value
         symbol = partial(model.loss_total, p_symbol)
-        value = book.value(self.key(f"dE/dp:{p.name}"), total)
+        value = book.value(keys.sample_gradient(self.s, p.name), total)
         result = book.eq(symbol, (sp.Add(*shown, evaluate=False) if len(shown) > 1 else shown[0],), value)
         general_form = sp.Add(*general, evaluate=False) if len(general) > 1 else general[0]
         return Chain(p.name, book.names[p_symbol], book.eq(symbol, (general_form,), None, with_numbers=False),

@@ -6,10 +6,10 @@ import math
 
 import sympy as sp
 
-from .. import fmt
+from .. import fmt, keys
 from ..ir import Derivation, Eq, SummaryRow, Value
 from ..spec import Spec
-from ..symbolic import NOTATIONS, Model, label, partial
+from ..symbolic import NOTATIONS, Model, Notation, label, partial
 from .book import Book
 from .matrix import equations
 from .penalty import Penalty
@@ -34,7 +34,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     rate = sp.Symbol("lr")
     book.names[rate] = table.learning_rate.format()
     training = spec.learning_rate is not None  # without [training]: the forward pass and the error only
-    rate_value = book.assign(rate, "lr", spec.learning_rate) if training else None
+    rate_value = book.assign(rate, keys.LEARNING_RATE, spec.learning_rate) if training else None
     rows = tuple(param_row(model, book, p) for p in model.params)
     wanted = needed(model, focus)
     samples = tuple(sample(model, Book(model.names(table, s if several else None), digits, book), s, table, focus,
@@ -63,9 +63,9 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         equations=equations(model, table) if training else (),
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
         reductions=tuple(reductions), updates=tuple(updates),
-        summary=tuple(summary), total_loss=book.value("E", sum(s.loss_total.value.value for s in samples) / scale),
+        summary=tuple(summary), total_loss=book.value(keys.LOSS, sum(s.loss_total.value.value for s in samples) / scale),
         focus=spec.focus, in_full=in_full if in_full < spec.samples else None, others=others,
-        loss_terms=tuple(book.value(f"E:{n.label}", sum(s.loss_terms[j].value.value for s in samples) / scale)
+        loss_terms=tuple(book.value(keys.loss_term(n.label), sum(s.loss_terms[j].value.value for s in samples) / scale)
                          for j, n in enumerate(model.outputs)))
 
 
@@ -81,7 +81,7 @@ def _gradients(model: Model, book: Book, samples, penalty: Penalty | None, train
     chains = [s.chains() for s in samples]
     for p in trainable:
         if p.name not in focus:
-            gradients[p.name] = book.value(f"grad:{p.name}", numbers[f"grad:{p.name}"] if numbers else math.nan)
+            gradients[p.name] = book.value(keys.gradient(p.name), numbers[keys.gradient(p.name)] if numbers else math.nan)
             continue
         symbol = symbols[p.name] = sp.Symbol(f"grad:{p.name}")
         objective = penalty.objective if penalty else model.loss_total
@@ -94,7 +94,7 @@ def _gradients(model: Model, book: Book, samples, penalty: Penalty | None, train
         if penalty and p.kind == "weight":
             total += spec.l2 / spec.samples * p.value
             form = sp.Add(form, penalty.gradient(model.param_symbol[p.name]), evaluate=False)
-        gradients[p.name] = book.assign(symbol, f"grad:{p.name}", total)
+        gradients[p.name] = book.assign(symbol, keys.gradient(p.name), total)
         if len(samples) > 1 or (penalty and p.kind == "weight"):
             reductions.append(book.eq(symbol, (form,), gradients[p.name]))
     return gradients, symbols, reductions
@@ -113,14 +113,14 @@ def _updates(model: Model, book: Book, rows, rate: sp.Symbol, gradients: dict[st
         updated = p.value - spec.learning_rate * gradients[p.name].value
         if p.name not in focus:
             summary.append(SummaryRow(p.name, row.tex, row.value, gradients[p.name],
-                                      book.value(f"updated:{p.name}", updated)))
+                                      book.value(keys.updated(p.name), updated)))
             continue
         symbol = model.param_symbol[p.name]
         new = sp.Symbol(f"new:{p.name}")
-        book.names[new] = f"{{{book.names[symbol]}}}^{{+}}"
+        book.names[new] = Notation.updated(book.names[symbol])
         form = sp.Add(symbol, sp.Mul(-1, sp.Mul(rate, symbols[p.name], evaluate=False), evaluate=False),
                       evaluate=False)
-        value = book.assign(new, f"updated:{p.name}", updated)
+        value = book.assign(new, keys.updated(p.name), updated)
         updates.append(book.eq(new, (form,), value))
         summary.append(SummaryRow(p.name, row.tex, row.value, gradients[p.name], value))
     return updates, summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .. import keys
 from ..ir import Eq, MatrixStep, Value
 from ..symbolic import Model, Notation, tex
 from .book import Book
@@ -53,9 +54,6 @@ def equations(model: Model, table: Notation) -> tuple[Eq, ...]:
 
 def matrix_step(model: Model, book: Book, s: int, table: Notation, l: int) -> MatrixStep:
     """Layer l's deltas and weight gradient as matrix products, with every matrix printed."""
-    def key(name: str) -> str:
-        return f"{s}:{name}"
-
     layer, below = model.layers[l - 1], model.spec.labels[l - 1]
     found: list[Value] = []
     names = matrix_names(model, table, l)
@@ -64,25 +62,25 @@ def matrix_step(model: Model, book: Book, s: int, table: Notation, l: int) -> Ma
         return sp.ImmutableMatrix([[book.entry(k, found)] for k in keys])
 
     if l == len(model.layers):
-        incoming = column([key(f"dE/dout:{n.label}") for n in layer])
+        incoming = column([keys.d_out(s, n.label) for n in layer])
         if layer[0].activation.elementwise:
-            numeric = sp.HadamardProduct(incoming, column([key(f"dout/din:{n.label}") for n in layer]))
+            numeric = sp.HadamardProduct(incoming, column([keys.d_activation(s, n.label) for n in layer]))
         else:
-            jacobian = sp.ImmutableMatrix([[book.entry(key(f"dout/din:{k.label}:{n.label}"), found) for n in layer]
+            jacobian = sp.ImmutableMatrix([[book.entry(keys.d_activation(s, k.label, n.label), found) for n in layer]
                                   for k in layer])
             numeric = sp.MatMul(sp.Transpose(jacobian), incoming, evaluate=False)
     else:
         above = model.layers[l]
-        weights = sp.ImmutableMatrix([[book.entry(f"param:{p.name}", found) for p in m.params if p.kind == "weight"]
+        weights = sp.ImmutableMatrix([[book.entry(keys.param(p.name), found) for p in m.params if p.kind == "weight"]
                              for m in above])
-        back = sp.MatMul(sp.Transpose(weights), column([key(f"delta:{m.label}") for m in above]), evaluate=False)
-        numeric = sp.HadamardProduct(back, column([key(f"dout/din:{n.label}") for n in layer]))
-    result = column([key(f"delta:{n.label}") for n in layer])
+        back = sp.MatMul(sp.Transpose(weights), column([keys.delta(s, m.label) for m in above]), evaluate=False)
+        numeric = sp.HadamardProduct(back, column([keys.d_activation(s, n.label) for n in layer]))
+    result = column([keys.delta(s, n.label) for n in layer])
     delta = Eq(book.tex(names["delta"]), (book.tex(names["rule"]), book.substituted(numeric), book.substituted(result)))
-    sources = [key(f"x:{label}") if l == 1 else key(f"out:{label}") for label in below]
+    sources = [keys.x(s, label) if l == 1 else keys.out(s, label) for label in below]
     outer = sp.MatMul(result, sp.Transpose(column(sources)), evaluate=False)
     by_param = {(p.dest, p.src): p for n in layer for p in n.params if p.kind == "weight"}
-    grads = sp.ImmutableMatrix([[book.entry(key(f"dE/dp:{by_param[(j, k)].name}"), found) for k in range(len(below))]
+    grads = sp.ImmutableMatrix([[book.entry(keys.sample_gradient(s, by_param[(j, k)].name), found) for k in range(len(below))]
                        for j in range(len(layer))])
     gradient = Eq(book.tex(names["gradient"]), (book.tex(names["outer"]), book.substituted(outer),
                                                  book.substituted(grads)))

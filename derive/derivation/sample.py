@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .. import keys
 from ..ir import Eq, NeuronForward, Sample
 from ..symbolic import Model, Neuron, Notation, label
 from .backward import Backward
@@ -17,21 +18,18 @@ def sample(model: Model, book: Book, s: int, table: Notation, focus: set[str], n
     of the `focus` parameters and (`with_matrix`) the matrix form."""
     spec = model.spec
 
-    def key(name: str) -> str:
-        return f"{s}:{name}"
-
-    inputs = tuple(Eq(book.names[x], (), book.assign(x, key(f"x:{label}"), value))
+    inputs = tuple(Eq(book.names[x], (), book.assign(x, keys.x(s, label), value))
                    for x, label, value in zip(model.inputs, spec.labels[0], spec.inputs[s]))
-    targets = tuple(Eq(book.names[t], (), book.assign(t, key(f"t:{n.label}"), value))
+    targets = tuple(Eq(book.names[t], (), book.assign(t, keys.target(s, n.label), value))
                     for t, n, value in zip(model.targets, model.outputs, spec.targets[s]))
-    units = tuple(Eq(book.names[u], (), book.assign(u, key(f"unit:{l}"), 1.0)) for l, u in model.units.items())
-    forward = tuple(_forward(book, layer, key) for layer in model.layers)
+    units = tuple(Eq(book.names[u], (), book.assign(u, keys.unit(s, l), 1.0)) for l, u in model.units.items())
+    forward = tuple(_forward(book, layer, s) for layer in model.layers)
     loss_terms = tuple(
-        book.eq(symbol, (display,), book.assign(symbol, key(f"E:{n.label}"), book.evaluate(display.doit())))
+        book.eq(symbol, (display,), book.assign(symbol, keys.error(s, n.label), book.evaluate(display.doit())))
         for symbol, display, n in zip(model.loss_terms, model.loss_term_display, model.outputs))
     total = book.evaluate(model.loss_expr)
     loss_total = book.eq(model.loss_total, (sp.Add(*model.loss_terms, evaluate=False),),
-                         book.assign(model.loss_total, key("E"), total))
+                         book.assign(model.loss_total, keys.error(s), total))
     backward, matrix = (), ()
     if training:
         steps = Backward(model, book, s, focus)
@@ -42,13 +40,13 @@ def sample(model: Model, book: Book, s: int, table: Notation, focus: set[str], n
     return Sample(s, inputs, targets, units, forward, loss_terms, loss_total, backward, matrix)
 
 
-def _forward(book: Book, layer: tuple[Neuron, ...], key) -> tuple[NeuronForward, ...]:
+def _forward(book: Book, layer: tuple[Neuron, ...], s: int) -> tuple[NeuronForward, ...]:
     """Every net input of the layer, then every output (a softmax output needs all the net inputs)."""
-    nets = [book.eq(n.net, (n.net_display,), book.assign(n.net, key(f"in:{n.label}"), book.evaluate(n.net_display)))
+    nets = [book.eq(n.net, (n.net_display,), book.assign(n.net, keys.net(s, n.label), book.evaluate(n.net_display)))
             for n in layer]
     outs = []
     for n in layer:
-        value = book.assign(n.out, key(f"out:{n.label}"), book.evaluate(n.out_eval))
+        value = book.assign(n.out, keys.out(s, n.label), book.evaluate(n.out_eval))
         named = [book.tex(n.activation.named(n.net))] if n.activation.elementwise else []
         forms = [*named, book.tex(n.out_expr), book.substituted(n.out_expr)]
         outs.append(Eq(book.tex(n.out), tuple(dedupe(forms, value)), value))

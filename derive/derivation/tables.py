@@ -2,6 +2,7 @@
 not written out step by step (a row each), shortened like wide sums where a layer is wide."""
 from __future__ import annotations
 
+from .. import keys
 from ..ir import Chain, ParamRow, Sample, SampleTable
 from ..spec import Param
 from ..symbolic import Model, Notation, label, partial, tex
@@ -44,4 +45,4 @@ def param_row(model: Model, book: Book, p: Param) -> ParamRow:
     else:
         connection = ", ".join(label(n.label) for n in model.consumers(p))
     return ParamRow(p.name, book.names[symbol], p.kind, p.layer, source, dest, connection, p.trainable,
-                    book.assign(symbol, f"param:{p.name}", p.value))
+                    book.assign(symbol, keys.param(p.name), p.value))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import fmt
+from .. import fmt, keys
 from ..ir import Checkpoint, Compared, ParamRow, TrainedOutput, TrainedParam, Training, Value
 from ..spec import Spec
 from ..spec.schedule import checkpoints, percent_drop, tail_start
@@ -39,10 +39,10 @@ def build(spec: Spec, history: Run, rows: tuple[ParamRow, ...], digits: int,
     n = history.iterations
     losses = history.losses
     final = history.parameters
-    parameters = tuple(TrainedParam(row.name, row.tex, row.value, value(f"train:param:{row.name}", final[row.name]))
+    parameters = tuple(TrainedParam(row.name, row.tex, row.value, value(keys.trained_param(row.name), final[row.name]))
                        for row in rows)
-    outputs = tuple(TrainedOutput(s + 1, name, label(name), value(f"train:out:{s}:{name}", y),
-                                  Value(f"{s}:t:{name}", t, fmt.latex(t, digits)))
+    outputs = tuple(TrainedOutput(s + 1, name, label(name), value(keys.trained_out(s, name), y),
+                                  Value(keys.target(s, name), t, fmt.latex(t, digits)))
                     for s, (row, targets) in enumerate(zip(history.outputs, spec.targets))
                     for name, y, t in zip(spec.labels[-1], row, targets))
     start = tail_start(n)
@@ -53,18 +53,18 @@ def build(spec: Spec, history: Run, rows: tuple[ParamRow, ...], digits: int,
     score = history.accuracy
     return Training(
         mode=history.mode, iterations=n,
-        checkpoints=tuple(Checkpoint(k, value(f"train:loss:{k}", losses[k])) for k in checkpoints(n)),
+        checkpoints=tuple(Checkpoint(k, value(keys.trained_loss(k), losses[k])) for k in checkpoints(n)),
         losses=losses, parameters=parameters, outputs=outputs,
-        drop=Value("train:drop", drop, fmt.latex(drop, 4)), tail=Value("train:tail", tail, fmt.latex(tail, 4)),
+        drop=Value(keys.drop(), drop, fmt.latex(drop, 4)), tail=Value(keys.tail(), tail, fmt.latex(tail, 4)),
         tail_start=start, verdict=verdict, rises=rises,
-        accuracy=None if score is None else Value("train:accuracy", score, fmt.latex(score, 4)), compared=compared)
+        accuracy=None if score is None else Value(keys.accuracy(), score, fmt.latex(score, 4)), compared=compared)
 
 
 def compared(variant: Spec, history: Run, digits: int) -> Compared:
     """One row of the comparison of hidden layer sizes: the loss and accuracy after training."""
-    prefix = f"train:hidden:{variant.layers[1]}"
+    hidden = variant.layers[1]
     n = history.iterations
     loss = history.losses[n]
     score = history.accuracy
-    return Compared(variant.layers[1], variant.layers, Value(f"{prefix}:loss:{n}", loss, fmt.latex(loss, digits)),
-                    None if score is None else Value(f"{prefix}:accuracy", score, fmt.latex(score, 4)))
+    return Compared(variant.layers[1], variant.layers, Value(keys.trained_loss(n, hidden), loss, fmt.latex(loss, digits)),
+                    None if score is None else Value(keys.accuracy(hidden), score, fmt.latex(score, 4)))

@@ -9,9 +9,10 @@ from .. import fmt
 from ..crosscheck import reference, verify
 from ..derivation import build
 from ..spec import load
+from ..symbolic import NOTATIONS, Model
 from ..views.markdown import markdown
 from .tolerance import Tolerance
-from .variants import Variant
+from .variants import NOTATION, Variant
 
 
 def _shown(value: float) -> str:
@@ -23,15 +24,17 @@ def view(variants: list[Variant], tolerance: Tolerance, level: str) -> dict:
     rows = []
     for v in variants:
         spec = load(v.spec)
+        model = Model(spec)
+        names = model.names(NOTATIONS[NOTATION])
         rows.append({
             "id": v.id,
             "shape": "-".join(map(str, spec.layers)),
             "activations": list(dict.fromkeys(spec.activations)),
             "loss": spec.loss,
-            "inputs": [(label, _shown(x)) for label, x in zip(spec.labels[0], spec.inputs[0])],
-            "targets": [(label, _shown(t)) for label, t in zip(spec.labels[-1], spec.targets[0])],
-            "parameters": [(p.name, spec.labels[p.layer - 1][p.src] if p.kind == "weight" else None,
-                            spec.labels[p.layer][p.dest] if p.dest is not None else None, _shown(p.value))
+            "inputs": [(names[x], _shown(value)) for x, value in zip(model.inputs, spec.inputs[0])],
+            "targets": [(names[t], _shown(value)) for t, value in zip(model.targets, spec.targets[0])],
+            "parameters": [(names[model.param_symbol[p.name]], spec.labels[p.layer - 1][p.src] if p.kind == "weight"
+                            else None, spec.labels[p.layer][p.dest] if p.dest is not None else None, _shown(p.value))
                            for p in spec.parameters()],
             "rate": _shown(spec.learning_rate),
             "asked": [(a.label, _shown(a.value)) for a in v.asked],

@@ -8,15 +8,19 @@ repeats an earlier one is drawn again. The values come from the step engine.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from .. import keys
 from ..errors import UsageError
 from ..numeric import engine
 from ..spec import Spec, load
+from ..symbolic import NOTATIONS, Model, Notation, partial, tex
 
+NOTATION = "in-out"  # the notation of the sheets' names
 LEVELS = ("forward", "output-gradient", "hidden-gradient", "full-step", "softmax")
 
 
@@ -31,8 +35,8 @@ MAX_DRAWS = 1000  # per variant, before giving up on the options
 class Asked:
     """One quantity a variant asks for."""
 
-    key: str  # the numeric engine's key: 0:out:o1, grad:w5, updated:w5
-    label: str  # what the sheet calls it, in LaTeX: out_{o1}, dE/dw5, w5^+
+    key: str  # its quantity key (derive.keys): 0:out:o1, grad:w5, updated:w5
+    label: str  # what the sheet calls it, in LaTeX, in the in-out notation
     value: float
 
 
@@ -78,26 +82,38 @@ def _draw(rng: np.random.Generator, layers: list[int], activation: str, loss: st
 
 
 def _asked(spec: Spec, values: dict[str, float], level: str, rng: np.random.Generator) -> list[Asked]:
-    outputs = [Asked(f"0:out:{label}", rf"{{\rm out}}_{{{label}}}", values[f"0:out:{label}"])
-               for label in spec.labels[-1]]
+    """The quantities a variant of `level` asks for (without their labels: see `_labelled`)."""
+    outputs = [keys.out(0, label) for label in spec.labels[-1]]
     weights = [p for p in spec.parameters() if p.kind == "weight"]
-    last = [p for p in weights if p.layer == spec.depth]
-    hidden = [p for p in weights if p.layer < spec.depth]
+    last = [keys.gradient(p.name) for p in weights if p.layer == spec.depth]
+    hidden = [keys.gradient(p.name) for p in weights if p.layer < spec.depth]
+    trainable = [p.name for p in spec.parameters() if p.trainable]
+    chosen = {
+        "forward": lambda: outputs,
+        "output-gradient": lambda: [last[int(rng.integers(len(last)))]],
+        "hidden-gradient": lambda: [hidden[int(rng.integers(len(hidden)))]],
+        "softmax": lambda: outputs + [last[int(rng.integers(len(last)))]],
+        "full-step": lambda: [keys.gradient(p) for p in trainable] + [keys.updated(p) for p in trainable],
+    }[level]()
+    return [Asked(key, "", values[key]) for key in chosen]
 
-    def gradient(p) -> Asked:
-        return Asked(f"grad:{p.name}", rf"\partial E / \partial {p.name[0]}_{{{p.name[1:]}}}", values[f"grad:{p.name}"])
 
-    if level == "forward":
-        return outputs
-    if level == "output-gradient":
-        return [gradient(last[int(rng.integers(len(last)))])]
-    if level == "hidden-gradient":
-        return [gradient(hidden[int(rng.integers(len(hidden)))])]
-    if level == "softmax":
-        return outputs + [gradient(last[int(rng.integers(len(last)))])]
-    asked = [gradient(p) for p in spec.parameters() if p.trainable]
-    return asked + [Asked(f"updated:{p.name}", rf"{p.name[0]}_{{{p.name[1:]}}}^{{+}}", values[f"updated:{p.name}"])
-                    for p in spec.parameters() if p.trainable]
+def _labelled(spec: Spec, asked: list[Asked]) -> tuple[Asked, ...]:
+    """Each asked quantity with its LaTeX name in the sheet's notation (in-out)."""
+    model = Model(spec)
+    names = model.names(NOTATIONS[NOTATION])
+    outputs = {n.label: n for n in model.outputs}
+    labelled = []
+    for a in asked:
+        k = keys.parse(a.key)
+        if k.kind == "out":
+            label = names[outputs[k.args[0]].out]
+        elif k.kind == "grad":
+            label = tex(partial(model.loss_total, model.param_symbol[k.args[0]]), names)
+        else:
+            label = Notation.updated(names[model.param_symbol[k.args[0]]])
+        labelled.append(dataclasses.replace(a, label=label))
+    return tuple(labelled)
 
 
 def degenerate(spec: Spec, values: dict[str, float], asked: list[Asked]) -> str | None:
@@ -105,10 +121,10 @@ def degenerate(spec: Spec, values: dict[str, float], asked: list[Asked]) -> str 
     for l, name in enumerate(spec.activations):
         if name == "sigmoid":
             for label in spec.labels[l + 1]:
-                if values[f"0:dout/din:{label}"] < MIN_SLOPE:
+                if values[keys.d_activation(0, label)] < MIN_SLOPE:
                     return f"saturated sigmoid at {label}"
     for a in asked:
-        if a.key.startswith("grad:") and a.value == 0.0:
+        if keys.parse(a.key).kind == "grad" and a.value == 0.0:
             return f"{a.key} is exactly 0 (a dead unit)"
     return None
 
@@ -146,5 +162,5 @@ def generate(count: int, seed: int, level: str, network: str = "2-2-2", activati
         seen.add(fingerprint)
         number = len(variants) + 1
         raw["name"] = f"{seed}-{number:03d}"
-        variants.append(Variant(raw["name"], raw, tuple(asked)))
+        variants.append(Variant(raw["name"], raw, _labelled(spec, asked)))
     return variants

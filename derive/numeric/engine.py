@@ -6,8 +6,11 @@ gradients against finite differences).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from .. import keys
 from ..spec import Spec
 from . import kernels
 from .arrays import Arrays
@@ -46,85 +49,111 @@ def quantities(spec: Spec) -> dict[str, float]:
         return _quantities(spec)
 
 
+@dataclass(frozen=True)
+class _Pass:
+    """One forward and backward pass over the batch: per layer l = 1..L (index l - 1), arrays of shape
+    (samples, units)."""
+
+    x: np.ndarray
+    t: np.ndarray
+    nets: list[np.ndarray]
+    outs: list[np.ndarray]  # outs[0] = x
+    terms: np.ndarray  # each output's loss term
+    d_outs: list[np.ndarray]  # dE/dout
+    deltas: list[np.ndarray]  # dE/din
+
+
 def _quantities(spec: Spec) -> dict[str, float]:
     arrays = Arrays.from_spec(spec)
+    values: dict[str, float] = {} if spec.learning_rate is None else {keys.LEARNING_RATE: spec.learning_rate}
+    run = _backward(spec, arrays, values)
+    for s in range(len(run.x)):
+        _sample(spec, arrays, run, s, values)
+    _step(spec, arrays, run, values)
+    return {key: float(value) for key, value in values.items()}
+
+
+def _backward(spec: Spec, arrays: Arrays, values: dict[str, float]) -> _Pass:
+    """The forward pass, then dE/dout and delta layer by layer from the output down, recording each
+    activation's derivative (a softmax layer's Jacobian) in `values`."""
     x, t = np.array(spec.inputs, dtype=np.float64), np.array(spec.targets, dtype=np.float64)
     nets, outs = forward(spec, arrays, x)
-    labels = spec.labels
-    params = spec.parameters()
-    values: dict[str, float] = {} if spec.learning_rate is None else {"lr": spec.learning_rate}
-    scale = 1.0 / len(x) if spec.reduction == "mean" else 1.0
-
     terms_fn, grad_fn = LOSSES[spec.loss]
-    terms = terms_fn(outs[-1], t)
     d_out = grad_fn(outs[-1], t)
     deltas: list[np.ndarray] = [np.empty(0)] * spec.depth
     d_outs: list[np.ndarray] = [np.empty(0)] * spec.depth
     for l in range(spec.depth, 0, -1):
         d_outs[l - 1] = d_out
-        y = outs[l]
+        y, labels = outs[l], spec.labels[l]
         if spec.activations[l - 1] == "softmax":
             # d out_k / d in_n = y_k (delta_kn - y_n); delta_n = sum_k dE/dy_k * that
             jacobian = y[:, :, None] * (np.eye(y.shape[1])[None] - y[:, None, :])
             deltas[l - 1] = np.einsum("sk,skn->sn", d_out, jacobian)
             for s in range(len(x)):
-                for k, out_label in enumerate(labels[l]):
-                    for n, in_label in enumerate(labels[l]):
-                        values[f"{s}:dout/din:{out_label}:{in_label}"] = jacobian[s, k, n]
+                for k, out_label in enumerate(labels):
+                    for n, in_label in enumerate(labels):
+                        values[keys.d_activation(s, out_label, in_label)] = jacobian[s, k, n]
         else:
             derivative = ACTIVATIONS[spec.activations[l - 1]][1](nets[l - 1], y, spec.leaky_slope)
             deltas[l - 1] = d_out * derivative
             for s in range(len(x)):
-                for j, label in enumerate(labels[l]):
-                    values[f"{s}:dout/din:{label}"] = derivative[s, j]
+                for j, label in enumerate(labels):
+                    values[keys.d_activation(s, label)] = derivative[s, j]
         d_out = kernels.matmul(deltas[l - 1], arrays.weights[l - 1])
+    return _Pass(x, t, nets, outs, terms_fn(outs[-1], t), d_outs, deltas)
 
-    for s in range(len(x)):
-        for k, label in enumerate(labels[0]):
-            values[f"{s}:x:{label}"] = x[s, k]
-        for l, style in enumerate(spec.bias):
-            if style == "bias_node":
-                values[f"{s}:unit:{l}"] = 1.0
-        for j, label in enumerate(labels[-1]):
-            values[f"{s}:t:{label}"] = t[s, j]
-            values[f"{s}:E:{label}"] = terms[s, j]
-        values[f"{s}:E"] = terms[s].sum()
-        for l in range(1, spec.depth + 1):
-            w = arrays.weights[l - 1]
-            for j, label in enumerate(labels[l]):
-                values[f"{s}:in:{label}"] = nets[l - 1][s, j]
-                values[f"{s}:out:{label}"] = outs[l][s, j]
-                values[f"{s}:dE/dout:{label}"] = d_outs[l - 1][s, j]
-                values[f"{s}:delta:{label}"] = deltas[l - 1][s, j]
-                for k, source in enumerate(labels[l - 1]):
-                    values[f"{s}:din/dout:{label}:{source}"] = w[j, k]
-                    values[f"{s}:path:{source}:{label}"] = deltas[l - 1][s, j] * w[j, k]
-        for p in params:
-            delta = deltas[p.layer - 1][s]
-            if p.kind == "weight":
-                local = outs[p.layer - 1][s, p.src]
-                dest = labels[p.layer][p.dest]
-                values[f"{s}:din/dp:{dest}:{p.name}"] = local
-                values[f"{s}:dE/dp:{p.name}"] = delta[p.dest] * local
-            else:
-                dests = range(len(delta)) if p.dest is None else [p.dest]
-                for j in dests:
-                    values[f"{s}:din/dp:{labels[p.layer][j]}:{p.name}"] = 1.0
-                values[f"{s}:dE/dp:{p.name}"] = sum(delta[j] for j in dests)
 
-    values["E"] = scale * terms.sum()
+def _sample(spec: Spec, arrays: Arrays, run: _Pass, s: int, values: dict[str, float]) -> None:
+    """Every quantity of sample s: data, forward pass, error, backward pass, its own gradients."""
+    labels = spec.labels
+    for k, label in enumerate(labels[0]):
+        values[keys.x(s, label)] = run.x[s, k]
+    for l, style in enumerate(spec.bias):
+        if style == "bias_node":
+            values[keys.unit(s, l)] = 1.0
     for j, label in enumerate(labels[-1]):
-        values[f"E:{label}"] = scale * terms[:, j].sum()
+        values[keys.target(s, label)] = run.t[s, j]
+        values[keys.error(s, label)] = run.terms[s, j]
+    values[keys.error(s)] = run.terms[s].sum()
+    for l in range(1, spec.depth + 1):
+        w, delta = arrays.weights[l - 1], run.deltas[l - 1][s]
+        for j, label in enumerate(labels[l]):
+            values[keys.net(s, label)] = run.nets[l - 1][s, j]
+            values[keys.out(s, label)] = run.outs[l][s, j]
+            values[keys.d_out(s, label)] = run.d_outs[l - 1][s, j]
+            values[keys.delta(s, label)] = delta[j]
+            for k, source in enumerate(labels[l - 1]):
+                values[keys.d_net_d_source(s, label, source)] = w[j, k]
+                values[keys.path(s, source, label)] = delta[j] * w[j, k]
+    for p in spec.parameters():
+        delta = run.deltas[p.layer - 1][s]
+        if p.kind == "weight":
+            local = run.outs[p.layer - 1][s, p.src]
+            values[keys.d_net_d_param(s, labels[p.layer][p.dest], p.name)] = local
+            values[keys.sample_gradient(s, p.name)] = delta[p.dest] * local
+        else:
+            dests = range(len(delta)) if p.dest is None else [p.dest]
+            for j in dests:
+                values[keys.d_net_d_param(s, labels[p.layer][j], p.name)] = 1.0
+            values[keys.sample_gradient(s, p.name)] = sum(delta[j] for j in dests)
+
+
+def _step(spec: Spec, arrays: Arrays, run: _Pass, values: dict[str, float]) -> None:
+    """The quantities of the whole step: the reduced loss, the L2 terms, the gradients and updates."""
+    m = len(run.x)
+    scale = 1.0 / m if spec.reduction == "mean" else 1.0
+    values[keys.LOSS] = scale * run.terms.sum()
+    for j, label in enumerate(spec.labels[-1]):
+        values[keys.loss_term(label)] = scale * run.terms[:, j].sum()
     if spec.l2:
-        values |= {"l2": spec.l2, "m": float(len(x)), "reg": penalty(spec, arrays)}
-        values["objective"] = values["E"] + values["reg"]
-    for p in params:
-        values[f"param:{p.name}"] = p.value
+        values |= {keys.L2: spec.l2, keys.SAMPLES: float(m), keys.PENALTY: penalty(spec, arrays)}
+        values[keys.OBJECTIVE] = values[keys.LOSS] + values[keys.PENALTY]
+    for p in spec.parameters():
+        values[keys.param(p.name)] = p.value
         if not p.trainable or spec.learning_rate is None:
             continue
-        gradient = scale * sum(values[f"{s}:dE/dp:{p.name}"] for s in range(len(x)))
+        gradient = scale * sum(values[keys.sample_gradient(s, p.name)] for s in range(m))
         if p.kind == "weight":
-            gradient += spec.l2 / len(x) * p.value
-        values[f"grad:{p.name}"] = gradient
-        values[f"updated:{p.name}"] = p.value - spec.learning_rate * gradient
-    return {key: float(value) for key, value in values.items()}
+            gradient += spec.l2 / m * p.value
+        values[keys.gradient(p.name)] = gradient
+        values[keys.updated(p.name)] = p.value - spec.learning_rate * gradient

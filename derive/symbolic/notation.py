@@ -32,6 +32,11 @@ class Notation:
     layers: str = "zero"  # zero: input layer 0 | one: input layer 1 | relative: output layer L, then L-1, ...
     drop_single: bool = False
 
+    @staticmethod
+    def updated(name: str) -> str:
+        """A parameter after the step, from its LaTeX name: w_{5} -> {w_{5}}^{+}."""
+        return f"{{{name}}}^{{+}}"
+
     def layer(self, l: int, depth: int) -> str:
         """Layer l (0 = inputs, depth = outputs) as this notation numbers it."""
         if self.layers == "one":
