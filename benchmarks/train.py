@@ -145,8 +145,8 @@ def main() -> None:
     print(f"{'network':>18} {'iterations':>10} {'derive s':>9} {'torch s':>8} {'torch/derive':>12}  losses")
     for layers, samples, iterations in RUNS:
         spec = derive.load(spec_dict(layers, samples, iterations))
-        ours, history = best(lambda: train.run(spec), REPEATS)
-        theirs, losses = best(lambda: torch_losses(spec), REPEATS)
+        ours, history = best(lambda spec=spec: train.run(spec), REPEATS)
+        theirs, losses = best(lambda spec=spec: torch_losses(spec), REPEATS)
         same = len(losses) == len(history.losses) and all(
             abs(a - b) <= 1e-9 * max(abs(a), abs(b)) + 1e-15 for a, b in zip(history.losses, losses))
         print(f"{spec.name:>18} {iterations:>10,} {ours:>9.3f} {theirs:>8.3f} {theirs / ours:>11.1f}x  "

@@ -45,7 +45,17 @@ def _digits(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="derive", description="Step-by-step worked solutions of backpropagation.")
     commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for add in (_doc_parser, _check_parser, _exercises_parser, _grade_parser):
+        add(commands)
+    commands.add_parser("presets", help="list the built-in examples")
+    gallery = commands.add_parser("gallery", help="regenerate the gallery of every built-in example")
+    gallery.add_argument("-o", "--output", default="output", help="gallery folder (default: output)")
+    gallery.add_argument("--all", action="store_true", help="also every HTML, LaTeX and PDF file (the committed "
+                         "gallery holds one HTML page and one PDF per language)")
+    return top
 
+
+def _doc_parser(commands) -> None:
     doc = commands.add_parser("doc", help="write the worked solution of one training step")
     doc.add_argument("spec", help="a .toml spec file or the name of a built-in example")
     doc.add_argument("-o", "--output", default=".", help="output folder (default: the current folder)")
@@ -60,8 +70,10 @@ def parser() -> argparse.ArgumentParser:
                      "get a row each in a table of results (default: all of a batch of up to 4, else the first)")
     doc.add_argument("-q", "--quiet", action="store_true", help="no progress bar while training")
     doc.add_argument("--template-dir", help="a folder of templates that override the built-in ones' blocks "
-                     '({% extends "derive/document.md.j2" %})')
+                     '({%% extends "derive/document.md.j2" %%})')
 
+
+def _check_parser(commands) -> None:
     check = commands.add_parser("check", help="find the numbers of a walkthrough that do not follow from its network")
     check.add_argument("spec", help="a .toml spec file or the name of a built-in example: the network described")
     check.add_argument("document", help="the walkthrough: Markdown, plain text or LaTeX")
@@ -69,6 +81,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--lr", help="learning rates whose updates the document may show, e.g. 0.5,0.1")
     check.add_argument("--lang", default="en", choices=LANGUAGES, help="the report's language: en (default) or zh")
 
+
+def _exercises_parser(commands) -> None:
     ex = commands.add_parser("exercises", help="write an exercise sheet and its answer key")
     ex.add_argument("--count", type=int, default=10, help="variants (default 10)")
     ex.add_argument("--seed", type=int, default=1, help="the random seed: the same seed, the same variants")
@@ -78,20 +92,17 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--activation", default="sigmoid", help="sigmoid (default), tanh, relu or leaky_relu")
     ex.add_argument("--loss", default="half_sse", help="half_sse (default) or mse")
     ex.add_argument("--tolerance", default="rel:0.01", help="rel:R, abs:A or sig:N (default rel:0.01)")
-    ex.add_argument("--format", default="md,json", help="comma-separated: md, html, pdf, json, moodle (default: md,json)")
+    ex.add_argument("--format", default="md,json",
+                    help="comma-separated: md, html, pdf, json, moodle (default: md,json)")
     ex.add_argument("--lang", default="en", help="en, zh, or both as en,zh (default: en)")
     ex.add_argument("-o", "--output", default=".", help="output folder (default: the current folder)")
 
+
+def _grade_parser(commands) -> None:
     gr = commands.add_parser("grade", help="score students' answers (CSV) against exercises.json")
     gr.add_argument("answers", help="the exercises.json written by derive exercises")
     gr.add_argument("submissions", help="CSV: student, variant, one column per quantity key")
     gr.add_argument("-o", "--output", default="scores.csv", help="the scores CSV (default: scores.csv)")
-
-    commands.add_parser("presets", help="list the built-in examples")
-
-    gallery = commands.add_parser("gallery", help="regenerate the gallery of every built-in example")
-    gallery.add_argument("-o", "--output", default="output", help="gallery folder (default: output)")
-    return top
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             for path in _exercises(args):
                 print(path)
         elif args.command == "gallery":
-            for path in regenerate_gallery(Path(args.output)):
+            for path in regenerate_gallery(Path(args.output), everything=args.all):
                 print(path)
     except DeriveError as exc:
         print(f"derive: error: {exc}", file=sys.stderr)

@@ -17,8 +17,8 @@ sys.path.insert(0, str(HERE.parent))
 
 import derive  # noqa: E402
 from derive import ir  # noqa: E402
-from derive.symbolic import NOTATIONS  # noqa: E402
 from derive.spec import preset_names  # noqa: E402
+from derive.symbolic import NOTATIONS  # noqa: E402
 
 GOLDEN = HERE / "golden"
 COMMAND = "python tests/golden.py"

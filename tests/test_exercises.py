@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from derive import exercises
-from derive.exercises import data as exercise_data
-from derive.exercises import variants as variant_draws
 from derive.cli import main
 from derive.errors import UsageError
 from derive.exercises import LEVELS, Tolerance, generate, parse_tolerance
+from derive.exercises import data as exercise_data
+from derive.exercises import variants as variant_draws
 
 
 def _independent(raw: dict) -> dict[str, float]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 
 import derive
-from derive.gallery import regenerate_gallery
-
+from derive import gallery as gallery_module
 
 IMAGES = (".svg", ".png")
 _MAKER = re.compile(rb"Matplotlib v(?:ersion ?)?([0-9][0-9a-z.]*)")
+LIMIT = 3_000_000  # bytes: the committed gallery stays small enough to browse and to clone
 
 
 def maker(data: bytes) -> bytes | None:
@@ -17,28 +17,42 @@ def maker(data: bytes) -> bytes | None:
     return found.group(1) if found else None
 
 
-def test_gallery_is_fresh(root, tmp_path):
-    """Every file but the PDFs (tests/test_tex.py compiles those where TeX is installed)."""
-    written = regenerate_gallery(tmp_path, pdf=False)
-    assert written
+def test_gallery_is_fresh(root, preset):
+    """Every committed file but the PDFs (tests/test_tex.py compiles those where TeX is installed) is
+    what `derive gallery` makes now, and output/ holds nothing else."""
+    fresh = gallery_module.files(pdf=False, derived=preset)
     committed = root / "output"
-    for path in written:
-        name = path.relative_to(tmp_path).as_posix()
+    for name, data in fresh.items():
         target = committed / name
         assert target.exists(), f"output/{name} is missing: run `derive gallery`"
-        fresh, kept = path.read_bytes(), target.read_bytes()
-        if path.suffix in IMAGES and maker(fresh) != maker(kept):
+        kept = target.read_bytes()
+        if target.suffix in IMAGES and maker(data) != maker(kept):
             continue  # another matplotlib draws other bytes; the documents around the image are still compared
-        assert fresh == kept, f"output/{name} is stale: run `derive gallery`"
-    names = {p.name for p in written} | {p.with_suffix(".pdf").name for p in written if p.suffix == ".tex"}
-    extra = {p.name for p in committed.iterdir() if p.is_file()} - names
+        assert data == kept, f"output/{name} is stale: run `derive gallery`"
+    showcase = {derive.file_name(gallery_module.SHOWCASE, "pdf", lang) for lang in gallery_module.GALLERY_LANGS}
+    present = {p.relative_to(committed).as_posix() for p in committed.rglob("*") if p.is_file()}
+    extra = present - set(fresh) - showcase
     assert not extra, f"output/ holds files the gallery does not make: {sorted(extra)}"
+    assert showcase <= present
 
 
-def test_same_input_same_bytes(tmp_path):
+def test_the_committed_gallery_is_small_and_every_other_file_is_built(root, gallery):
+    """output/ holds Markdown, JSON and figures (one HTML page and one PDF per language besides); the
+    other HTML, LaTeX and Moodle files are made by `derive gallery --all`, here into a session folder."""
+    committed = [p for p in (root / "output").rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in committed) < LIMIT
+    assert {p.suffix for p in committed} == {".md", ".json", ".svg", ".png", ".html", ".pdf"}
+    built = {p.relative_to(gallery).as_posix() for p in gallery.rglob("*") if p.is_file()}
+    for name in derive.spec.preset_names():
+        for lang in gallery_module.GALLERY_LANGS:
+            assert {derive.file_name(name, fmt, lang) for fmt in ("md", "html", "tex", "json")} <= built
+    assert {"exercises/exercises.moodle.xml", "exercises/answers.zh.html"} <= built
+
+
+def test_same_input_same_bytes(tmp_path, preset):
     formats = ("md", "html", "tex", "json")
     first = derive.write(derive.derive("two-two-two"), tmp_path / "a", formats, ("en", "zh"))
-    second = derive.write(derive.derive("two-two-two"), tmp_path / "b", formats, ("en", "zh"))
+    second = derive.write(preset("two-two-two"), tmp_path / "b", formats, ("en", "zh"))
     assert {p.suffix for p in first} >= {".md", ".html", ".tex", ".json", ".svg", ".pdf"}
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from golden import CASES, COMMAND, GOLDEN, PRESETS, produce_case, produce_preset
 
 

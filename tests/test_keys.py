@@ -18,7 +18,8 @@ def test_every_key_parses_back_to_its_parts(a, b, s):
     """Labels may hold colons, backslashes, @ or a derived quantity's name: the parts come back."""
     cases = {
         keys.x(s, a): ("x", (a,), s), keys.out(s, a): ("out", (a,), s), keys.net(s, a): ("in", (a,), s),
-        keys.error(s, a): ("E", (a,), s), keys.error(s): ("E", (), s), keys.d_activation(s, a, b): ("dout/din", (a, b), s),
+        keys.error(s, a): ("E", (a,), s), keys.error(s): ("E", (), s),
+        keys.d_activation(s, a, b): ("dout/din", (a, b), s),
         keys.d_activation(s, a): ("dout/din", (a,), s), keys.path(s, a, b): ("path", (a, b), s),
         keys.d_net_d_source(s, a, b): ("din/dout", (a, b), s), keys.d_net_d_param(s, a, "w3"): ("din/dp", (a, "w3"), s),
         keys.loss_term(a): ("E", (a,), None), keys.gradient("w12"): ("grad", ("w12",), None),
@@ -41,7 +42,8 @@ def test_every_quantity_of_a_network_has_a_readable_name_in_each_language():
         for key in values:
             for lang in keys.LANGUAGES:
                 shown = keys.readable(key, lang)
-                assert shown and "dE/dp" not in shown and "din/dout" not in shown and not shown.startswith(("0:", "grad:"))
+                assert shown and "dE/dp" not in shown and "din/dout" not in shown
+                assert not shown.startswith(("0:", "grad:"))
     assert keys.readable(keys.d_out(1, "h2")) == "∂E/∂out_h2 (sample 2)"
     assert keys.readable(keys.d_out(1, "h2"), "zh") == "∂E/∂out_h2（样本 2）"
     assert keys.readable(keys.gradient("w5"), several=False) == "∂E/∂w5"

@@ -87,7 +87,8 @@ def test_template_printing_equals_sympys_printer_for_any_names():
         sp.MatMul(sp.ImmutableMatrix([[x]]), sp.Transpose(sp.ImmutableMatrix([[y], [z]])), evaluate=False),
         sp.HadamardProduct(sp.MatMul(sp.Transpose(sp.ImmutableMatrix([[x, y]])), sp.ImmutableMatrix([[z]]),
                                      evaluate=False), sp.ImmutableMatrix([[y], [x]])),
-        sp.Transpose(sp.MatrixSymbol("W^{(2)}", 1, 1)), sp.Transpose(sp.MatrixSymbol("W", 2, 2) + sp.MatrixSymbol("V", 2, 2)),
+        sp.Transpose(sp.MatrixSymbol("W^{(2)}", 1, 1)),
+        sp.Transpose(sp.MatrixSymbol("W", 2, 2) + sp.MatrixSymbol("V", 2, 2)),
         sp.Adjoint(sp.ImmutableMatrix([[x]])), sp.MatPow(sp.MatrixSymbol("M", 2, 2), 2),
     ]
     name_sets = [

@@ -8,7 +8,8 @@ batches of up to 4, depth up to 4 layers of parameters and width up to 5.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import derive
 from derive import ir
@@ -114,7 +115,8 @@ def networks(draw) -> dict:
     weights = [[[draw(number) for _ in range(a + (style == "bias_node"))] for _ in range(b)]
                for a, b, style in zip(layers, layers[1:], styles)]
     loss = draw(st.sampled_from(sorted(LOSSES)))
-    output = {"bce": "sigmoid", "cross_entropy": "softmax"}.get(loss) or draw(st.sampled_from([*ELEMENTWISE, "softmax"]))
+    needed = {"bce": "sigmoid", "cross_entropy": "softmax"}.get(loss)
+    output = needed or draw(st.sampled_from([*ELEMENTWISE, "softmax"]))
     activations = [draw(st.sampled_from(ELEMENTWISE)) for _ in layers[2:]] + [output]
     spec = {
         "network": {"layers": layers, "bias": styles, "trainable_biases": draw(st.booleans()),

@@ -10,9 +10,9 @@ import pytest
 
 import derive
 from derive import ir
-from derive.numeric import gradcheck as numeric
-from derive.errors import VerificationError
 from derive.crosscheck import reference
+from derive.errors import VerificationError
+from derive.numeric import gradcheck as numeric
 
 
 def _random(layers: list[int], samples: int = 1, seed: int = 0, output: str = "sigmoid") -> dict:
@@ -134,7 +134,8 @@ def test_digit_network_focus_document_has_every_gradient():
         assert "13,002" in table
     data = text[text.index("### Data"):].split("\n\n")[1].splitlines()
     assert data[0].count("|") - 1 == 1 + 6 + 10  # the sample, x1..x3, the dots, x783, x784, ten targets
-    assert data[0].split("|")[2:8] == [" $i_{1}$ ", " $i_{2}$ ", " $i_{3}$ ", " $\\cdots$ ", " $i_{783}$ ", " $i_{784}$ "]
+    assert data[0].split("|")[2:8] == [" $i_{1}$ ", " $i_{2}$ ", " $i_{3}$ ", " $\\cdots$ ", " $i_{783}$ ",
+                                       " $i_{784}$ "]
     row = [cell.strip(" $") for cell in data[2].split("|")[2:-1]]
     x, t = raw["data"]["inputs"][0], raw["data"]["targets"][0]
     shown = [*x[:3], None, *x[-2:], *t]

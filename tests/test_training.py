@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import derive
-from derive.numeric import loop as train
-from derive.spec import schedule
 from derive.cli import main
 from derive.errors import SpecError
+from derive.numeric import loop as train
+from derive.spec import schedule
 
 
 def _spec(**training) -> dict:

@@ -18,7 +18,6 @@ from ..numeric import Arrays, engine, loop
 from ..spec import Spec
 
 
-
 @dataclass(frozen=True)
 class Quantity:
     key: str  # derive.keys; reports name it by keys.readable

@@ -114,7 +114,8 @@ _ATOM = re.compile(r"-?\d+(?:\.\d+)?"
 
 
 _BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})*\}"  # {...} nested up to 4 deep
-_DERIVATIVE = re.compile(rf"\\frac\s*\{{\s*\\partial(?:[^{{}}]|{_BRACED})*\}}\s*\{{\s*\\partial(?:[^{{}}]|{_BRACED})*\}}")
+_PARTIAL = rf"\{{\s*\\partial(?:[^{{}}]|{_BRACED})*\}}"  # {\partial ...}
+_DERIVATIVE = re.compile(rf"\\frac\s*{_PARTIAL}\s*{_PARTIAL}")
 
 
 def atoms(side: str) -> list[tuple[int, int, str]]:
@@ -133,7 +134,8 @@ def clean(side: str) -> str:
     return side.strip()
 
 
-_NUMERIC_SIDE = re.compile(r"^[\d.\s+\-*/()\[\]{}^,]*(?:(?:\\times|\\cdot|\\frac|\\left|\\right|e)[\d.\s+\-*/()\[\]{}^,]*)*$")
+_ARITHMETIC = r"[\d.\s+\-*/()\[\]{}^,]*"
+_NUMERIC_SIDE = re.compile(rf"^{_ARITHMETIC}(?:(?:\\times|\\cdot|\\frac|\\left|\\right|e){_ARITHMETIC})*$")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -174,7 +176,8 @@ def value(side: str, given: frozenset[float] = frozenset()) -> tuple[float, floa
     try:
         at = {symbol: sp.Float(number, 30) for symbol, number in values.items()}
         value = float(expr.xreplace(at).evalf(30))
-        spread = sum(abs(float(slopes.get(symbol, sp.S.Zero).xreplace(at).evalf(30))) * halves[symbol] for symbol in values)
+        spread = sum(abs(float(slopes.get(symbol, sp.S.Zero).xreplace(at).evalf(30))) * halves[symbol]
+                     for symbol in values)
     except Exception:  # noqa: BLE001 - a side that does not evaluate to a number is simply not checked
         return None
     return value, spread

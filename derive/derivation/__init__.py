@@ -10,8 +10,7 @@ written out are the numeric engine's, and finite differences check them.
 from __future__ import annotations
 
 from .build import build
-from .training import Run
+from .training import Run, compared
 from .training import build as training
-from .training import compared
 
 __all__ = ["Run", "build", "compared", "training"]

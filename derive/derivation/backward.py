@@ -114,7 +114,8 @@ class Backward:
             with_deltas.append(sp.Mul(delta_symbol, m.net_derivative(n.out), evaluate=False))
         symbol = partial(model.loss_total, n.out)
         value = book.value(keys.d_out(self.s, n.label), total)
-        forms = tuple(sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0] for terms in (general, with_deltas))
+        forms = tuple(sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+                      for terms in (general, with_deltas))
         return Factor(book.tex(symbol), book.tex(n.out), None, book.eq(symbol, forms, value), tuple(paths))
 
     def d_net(self, n: Neuron) -> Factor:
@@ -138,7 +139,9 @@ class Backward:
         derivative = n.net_derivative(wrt)
         value = book.value(key, book.evaluate(derivative))
         symbol = partial(n.net, wrt)
-        given = self.givens.get(n.label) or self.givens.setdefault(n.label, Eq(book.tex(n.net), (book.tex(n.net_display),)))
+        if n.label not in self.givens:
+            self.givens[n.label] = Eq(book.tex(n.net), (book.tex(n.net_display),))
+        given = self.givens[n.label]
         return Factor(book.tex(symbol), book.tex(wrt), given, book.eq(symbol, (derivative,), value))
 
     def chain(self, p: Param, neurons: tuple[Neuron, ...]) -> Chain:

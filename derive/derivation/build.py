@@ -63,7 +63,8 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         equations=equations(model, table) if training else (),
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
         reductions=tuple(reductions), updates=tuple(updates),
-        summary=tuple(summary), total_loss=book.value(keys.LOSS, sum(s.loss_total.value.value for s in samples) / scale),
+        summary=tuple(summary),
+        total_loss=book.value(keys.LOSS, sum(s.loss_total.value.value for s in samples) / scale),
         focus=spec.focus, in_full=in_full if in_full < spec.samples else None, others=others,
         loss_terms=tuple(book.value(keys.loss_term(n.label), sum(s.loss_terms[j].value.value for s in samples) / scale)
                          for j, n in enumerate(model.outputs)))
@@ -81,7 +82,8 @@ def _gradients(model: Model, book: Book, samples, penalty: Penalty | None, train
     chains = [s.chains() for s in samples]
     for p in trainable:
         if p.name not in focus:
-            gradients[p.name] = book.value(keys.gradient(p.name), numbers[keys.gradient(p.name)] if numbers else math.nan)
+            given = numbers[keys.gradient(p.name)] if numbers else math.nan
+            gradients[p.name] = book.value(keys.gradient(p.name), given)
             continue
         symbol = symbols[p.name] = sp.Symbol(f"grad:{p.name}")
         objective = penalty.objective if penalty else model.loss_total

@@ -80,7 +80,8 @@ def matrix_step(model: Model, book: Book, s: int, table: Notation, l: int) -> Ma
     sources = [keys.x(s, label) if l == 1 else keys.out(s, label) for label in below]
     outer = sp.MatMul(result, sp.Transpose(column(sources)), evaluate=False)
     by_param = {(p.dest, p.src): p for n in layer for p in n.params if p.kind == "weight"}
-    grads = sp.ImmutableMatrix([[book.entry(keys.sample_gradient(s, by_param[(j, k)].name), found) for k in range(len(below))]
+    grads = sp.ImmutableMatrix([[book.entry(keys.sample_gradient(s, by_param[(j, k)].name), found)
+                                 for k in range(len(below))]
                        for j in range(len(layer))])
     gradient = Eq(book.tex(names["gradient"]), (book.tex(names["outer"]), book.substituted(outer),
                                                  book.substituted(grads)))

@@ -66,5 +66,5 @@ def compared(variant: Spec, history: Run, digits: int) -> Compared:
     n = history.iterations
     loss = history.losses[n]
     score = history.accuracy
-    return Compared(variant.layers[1], variant.layers, Value(keys.trained_loss(n, hidden), loss, fmt.latex(loss, digits)),
+    return Compared(hidden, variant.layers, Value(keys.trained_loss(n, hidden), loss, fmt.latex(loss, digits)),
                     None if score is None else Value(keys.accuracy(hidden), score, fmt.latex(score, 4)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from ..views import html as html_view
-from ..views import typeset
 from ..views import tex as tex_view
+from ..views import typeset
 from ..views.templates import environment, messages, prose, render_template, tidy
 from .data import json_view, solution, view
 from .moodle import quiz
@@ -53,5 +53,6 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
     if "moodle" in formats:
         for lang in langs:
             suffix = "" if lang == "en" else f".{lang}"
-            out[f"exercises{suffix}.moodle.xml"] = quiz(variants, tolerance, level, lang, solutions[lang]).encode("utf-8")
+            xml = quiz(variants, tolerance, level, lang, solutions[lang])
+            out[f"exercises{suffix}.moodle.xml"] = xml.encode("utf-8")
     return out

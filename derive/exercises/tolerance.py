@@ -47,5 +47,6 @@ def parse_tolerance(text: str) -> Tolerance:
     except ValueError:
         value = math.nan
     if not match or not math.isfinite(value) or value <= 0 or (match.group(1) == "sig" and not value.is_integer()):
-        raise UsageError(f"--tolerance: expected rel:R, abs:A or sig:N (e.g. rel:0.01, abs:0.0005, sig:3), got {text!r}")
+        raise UsageError("--tolerance: expected rel:R, abs:A or sig:N (e.g. rel:0.01, abs:0.0005, sig:3), "
+                         f"got {text!r}")
     return Tolerance(kinds[match.group(1)], value)

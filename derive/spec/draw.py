@@ -10,7 +10,6 @@ import numpy as np
 from .reader import Reader
 from .types import Matrix
 
-
 SHAPES = {"diamond": lambda x: np.abs(x[:, 0]) + np.abs(x[:, 1]) < 1}  # label 1 inside the shape
 
 
@@ -45,43 +44,13 @@ def initialized(r: Reader, params: dict, layers: tuple[int, ...], styles: tuple[
 
     uniform {low, high} and normal {mean, std} draw weights and biases; xavier draws weights uniformly in
     +-sqrt(6 / (fan_in + fan_out)) and sets biases to 0. Values are rounded to `decimals` (default 4)."""
-    init = params["init"]
-    if "weights" in params or "biases" in params:
-        raise r.fail("params.init", "either params.init or written weights and biases, not both",
-                     note="both")
-    if not isinstance(init, dict) or init.get("scheme") not in _INIT_FIELDS:
-        raise r.fail("params.init", "a table with scheme = uniform, normal or xavier, and seed", init)
-    scheme = init["scheme"]
-    allowed = _INIT_FIELDS[scheme] | {"scheme", "seed", "decimals"}
-    for key in init:
-        if key not in allowed:
-            raise r.fail(f"params.init.{key}", f"one of {', '.join(sorted(allowed))}", note="an unknown field")
-    seed = init.get("seed", 0)
-    decimals = init.get("decimals", 4)
-    for key, value in (("seed", seed), ("decimals", decimals)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise r.fail(f"params.init.{key}", "a non-negative integer", value)
-    number = {key: r.number(init.get(key, default), f"params.init.{key}")
-              for key, default in (("low", -1.0), ("high", 1.0), ("mean", 0.0), ("std", 1.0))}
-    if number["low"] >= number["high"] or number["std"] <= 0:
-        raise r.fail("params.init", "low < high and std > 0", init)
-    rng = np.random.default_rng(seed)
-
-    def draw(shape: tuple[int, ...], fan: int = 0) -> list:
-        if scheme == "xavier":
-            bound = math.sqrt(6 / fan)
-            values = rng.uniform(-bound, bound, shape)
-        elif scheme == "uniform":
-            values = rng.uniform(number["low"], number["high"], shape)
-        else:
-            values = rng.normal(number["mean"], number["std"], shape)
-        return np.round(values, decimals).tolist()
-
+    init = _init(r, params)
+    draw = _drawer(init)
     weights, biases = [], []
     for l, style in enumerate(styles):
         rows, cols = layers[l + 1], layers[l]
         matrix = draw((rows, cols), rows + cols)
-        bias = [0.0] * rows if scheme == "xavier" else draw((rows,))
+        bias = [0.0] * rows if init["scheme"] == "xavier" else draw((rows,))
         if style == "bias_node":
             matrix = [[b, *row] for b, row in zip(bias, matrix)]
         if layout == "row":
@@ -92,3 +61,44 @@ def initialized(r: Reader, params: dict, layers: tuple[int, ...], styles: tuple[
     if any(style in ("per_neuron", "per_layer") for style in styles):
         drawn["biases"] = biases
     return drawn
+
+
+def _init(r: Reader, params: dict) -> dict:
+    """The params.init table checked: its scheme, seed, decimals and the scheme's numbers (defaults filled)."""
+    init = params["init"]
+    if "weights" in params or "biases" in params:
+        raise r.fail("params.init", "either params.init or written weights and biases, not both",
+                     note="both")
+    if not isinstance(init, dict) or init.get("scheme") not in _INIT_FIELDS:
+        raise r.fail("params.init", "a table with scheme = uniform, normal or xavier, and seed", init)
+    allowed = _INIT_FIELDS[init["scheme"]] | {"scheme", "seed", "decimals"}
+    for key in init:
+        if key not in allowed:
+            raise r.fail(f"params.init.{key}", f"one of {', '.join(sorted(allowed))}", note="an unknown field")
+    checked = {"scheme": init["scheme"], "seed": init.get("seed", 0), "decimals": init.get("decimals", 4)}
+    for key in ("seed", "decimals"):
+        value = checked[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise r.fail(f"params.init.{key}", "a non-negative integer", value)
+    checked |= {key: r.number(init.get(key, default), f"params.init.{key}")
+                for key, default in (("low", -1.0), ("high", 1.0), ("mean", 0.0), ("std", 1.0))}
+    if checked["low"] >= checked["high"] or checked["std"] <= 0:
+        raise r.fail("params.init", "low < high and std > 0", init)
+    return checked
+
+
+def _drawer(init: dict):
+    """draw(shape, fan): numbers of `shape` by the scheme, from a generator seeded once, rounded."""
+    rng = np.random.default_rng(init["seed"])
+
+    def draw(shape: tuple[int, ...], fan: int = 0) -> list:
+        if init["scheme"] == "xavier":
+            bound = math.sqrt(6 / fan)
+            values = rng.uniform(-bound, bound, shape)
+        elif init["scheme"] == "uniform":
+            values = rng.uniform(init["low"], init["high"], shape)
+        else:
+            values = rng.normal(init["mean"], init["std"], shape)
+        return np.round(values, init["decimals"]).tolist()
+
+    return draw

@@ -69,7 +69,8 @@ class Activation:
         return tuple(frac(e, total) for e in exps)
 
     def jacobian_from_outputs(self, k: int, n: int, outs: tuple[sp.Symbol, ...]) -> sp.Expr | None:
-        """d out_k / d in_n written with the outputs (softmax: out_k (delta_kn - out_n)), proved by proofs.check_softmax."""
+        """d out_k / d in_n written with the outputs (softmax: out_k (delta_kn - out_n)), proved by
+        proofs.check_softmax."""
         if self.elementwise:
             return self.derivative_from_output(outs[n]) if k == n else sp.Integer(0)
         return mul(outs[k], add(1, neg(outs[n]))) if k == n else neg(mul(outs[k], outs[n]))

@@ -73,7 +73,8 @@ NOTATIONS = {
         loss_total="C", delta=r"\delta^{{{l}}}_{{{j}}}", learning_rate=r"\eta", layers="one"),
     "ng": Notation(
         name="ng", input="x_{{{j}}}", net="z^{{({l})}}_{{{j}}}", out="a^{{({l})}}_{{{j}}}", target="y_{{{j}}}",
-        weight=r"\Theta^{{({ls})}}_{{{jk}}}", bias=r"\Theta^{{({ls})}}_{{{j}0}}", shared_bias=r"\Theta^{{({ls})}}_{{0}}",
+        weight=r"\Theta^{{({ls})}}_{{{jk}}}", bias=r"\Theta^{{({ls})}}_{{{j}0}}",
+        shared_bias=r"\Theta^{{({ls})}}_{{0}}",
         loss_term="J_{{{j}}}", loss_total="J", delta=r"\delta^{{({l})}}_{{{j}}}", learning_rate=r"\alpha",
         bias_unit="a^{{({l})}}_{{0}}", layers="one"),
     "3b1b": Notation(

@@ -50,7 +50,8 @@ def data_uri(figure: Figure) -> str:
 
 
 def _tex_delimited(tex: str, display: bool) -> str:
-    """The formula kept as TeX between \\( \\) or \\[ \\], for a site that typesets TeX itself (Moodle's MathJax filter)."""
+    """The formula kept as TeX between \\( \\) or \\[ \\], for a site that typesets TeX itself (Moodle's
+    MathJax filter)."""
     return html.escape(rf"\[{tex}\]" if display else rf"\({tex}\)")
 
 

@@ -37,7 +37,7 @@ def messages(lang: str) -> dict[str, str]:
     return dict(_messages(lang))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _messages(lang: str) -> dict[str, str]:
     return tomllib.loads((template_root() / "lang" / f"{lang}.toml").read_text(encoding="utf-8"))
 

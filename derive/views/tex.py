@@ -16,6 +16,7 @@ from ..symbolic.printer import escape
 from .html import parser
 from .markdown import markdown as markdown_view
 from .templates import environment, render_template, tidy
+
 _HEADINGS = {"h2": "section", "h3": "subsection", "h4": "subsubsection", "h5": "paragraph", "h6": "subparagraph"}
 WIDE = 95  # characters of printed maths a line of the page holds, about
 
