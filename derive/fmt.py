@@ -1,4 +1,6 @@
-"""Numbers are formatted here and nowhere else: significant digits, LaTeX and plain forms."""
+"""Every number derive writes is formatted here: a document's significant digits (plain and LaTeX),
+counts, the exact float64 text of machine-read files, a report's ten digits and a score's four
+decimals. (The JSON view writes floats through the json module, which gives the same exact text.)"""
 from __future__ import annotations
 
 import math
@@ -42,3 +44,18 @@ def operand(value: float, digits: int = DEFAULT_DIGITS) -> str:
 def count(n: int) -> str:
     """A count of things, with thousands separated: 13,002."""
     return f"{n:,}"
+
+
+def exact(value: float) -> str:
+    """The shortest text that reads back as exactly `value` (Moodle's answers and tolerances)."""
+    return repr(float(value))
+
+
+def general(value: float | None, digits: int = 10) -> str:
+    """`value` to `digits` significant digits in Python's general format (derive check's report), or ""."""
+    return "" if value is None else f"{value:.{digits}g}"
+
+
+def share(value: float) -> str:
+    """A share from 0 to 1 with four decimals (a grading score)."""
+    return f"{value:.4f}"

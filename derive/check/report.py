@@ -6,13 +6,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .. import keys
+from .. import fmt, keys
 from ..views.templates import environment, prose, render_template, tidy
 from .classify import Found, Report
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.10g}"
 
 
 def _meant(report: Report, found: Found, lang: str) -> str:
@@ -24,15 +20,15 @@ def view(report: Report, lang: str = "en") -> dict[str, Any]:
     def row(f: Found) -> dict[str, str]:
         return {"where": f"{f.line}:{f.column}", "line": str(f.line), "text": f.text,
                 "context": f.context.replace("|", r"\|"), "meant": _meant(report, f, lang),
-                "true": _number(f.true), "difference": "" if f.true is None else _number(f.value - f.true)}
+                "true": fmt.general(f.true), "difference": "" if f.true is None else fmt.general(f.value - f.true)}
 
     counts = {verdict: sum(f.verdict == verdict for f in report.numbers)
               for verdict in ("known", "rounding", "consistent")}
     return {"source": report.source, "numbers": len(report.numbers), **counts, "clean": report.clean,
             "suspicious": [row(f) for f in report.suspicious],
             "rounded": [row(f) for f in report.numbers if f.verdict == "rounding"],
-            "equalities": [{"line": e.line, "left": e.left, "right": e.right, "left_value": _number(e.left_value),
-                            "right_value": _number(e.right_value)} for e in report.equalities]}
+            "equalities": [{"line": e.line, "left": e.left, "right": e.right, "left_value": fmt.general(e.left_value),
+                            "right_value": fmt.general(e.right_value)} for e in report.equalities]}
 
 
 def markdown(report: Report, lang: str = "en") -> str:

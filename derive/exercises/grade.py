@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import fmt
 from ..errors import UsageError
 from .tolerance import Tolerance
 
@@ -83,5 +84,5 @@ def scores_csv(graded: list[Graded]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "variant", "score", *keys])
     for g in graded:
-        writer.writerow([g.student, g.variant, f"{g.score:.4f}", *(g.verdicts.get(k, "") for k in keys)])
+        writer.writerow([g.student, g.variant, fmt.share(g.score), *(g.verdicts.get(k, "") for k in keys)])
     return out.getvalue()

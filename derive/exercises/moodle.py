@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from .. import fmt
 from ..views.html import parser
 from ..views.templates import environment, prose, render_template
 from .data import solution, view
 from .tolerance import Tolerance
 from .variants import Variant
-
-
-def _number(value: float) -> str:
-    """The shortest text that reads back as exactly `value`."""
-    return repr(float(value))
 
 
 def _text(parent: ET.Element, tag: str, text: str, fmt: str | None = None) -> ET.Element:
@@ -45,9 +41,10 @@ def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
         if single:
             blanks = [""]
         else:
-            blanks = [f"{{1:NUMERICAL:={_number(a.value)}:{_number(tolerance.absolute(a.value))}}}" for a in v.asked]
+            blanks = [f"{{1:NUMERICAL:={fmt.exact(a.value)}:{fmt.exact(tolerance.absolute(a.value))}}}"
+                      for a in v.asked]
         text = render_template(env, "exercises.md.j2", s=data, t=t, answers=False, solutions=[], question=True,
-                       blanks=blanks)
+                               blanks=blanks)
         question = ET.SubElement(root, "question", {"type": "numerical" if single else "cloze"})
         _text(question, "name", t.ex_variant % {"id": v.id})
         _text(question, "questiontext", md.render(text), "html")
@@ -59,8 +56,8 @@ def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
             (asked,) = v.asked
             ET.SubElement(question, "defaultgrade").text = "1"
             answer = ET.SubElement(question, "answer", {"fraction": "100", "format": "moodle_auto_format"})
-            ET.SubElement(answer, "text").text = _number(asked.value)
-            ET.SubElement(answer, "tolerance").text = _number(tolerance.absolute(asked.value))
+            ET.SubElement(answer, "text").text = fmt.exact(asked.value)
+            ET.SubElement(answer, "tolerance").text = fmt.exact(tolerance.absolute(asked.value))
             _text(answer, "feedback", "", "html")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
