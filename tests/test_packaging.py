@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,9 +13,14 @@ import pytest
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory, request):
     root = request.config.rootpath
+    source = tmp_path_factory.mktemp("source")  # a clean copy: no build/ folder left by an earlier build
+    for name in ("derive", "templates"):
+        shutil.copytree(root / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(root / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
     run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                          str(root), "-w", str(out)], capture_output=True, text=True)
+                          str(source), "-w", str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     return next(out.glob("derive-*.whl"))
 
@@ -22,7 +28,8 @@ def wheel(tmp_path_factory, request):
 def test_wheel_lists_templates_and_presets(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("derive/templates/document.md.j2", "derive/templates/lang/en.toml",
-                 "derive/templates/lang/zh.toml", "derive/presets/two-two-two.toml"):
+                 "derive/templates/lang/zh.toml", "derive/templates/check.md.j2",
+                 "derive/spec/presets/two-two-two.toml"):
         assert name in names
 
 
