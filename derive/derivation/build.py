@@ -85,7 +85,7 @@ def _gradients(model: Model, book: Book, samples, penalty: Penalty | None, train
             given = numbers[keys.gradient(p.name)] if numbers else math.nan
             gradients[p.name] = book.value(keys.gradient(p.name), given)
             continue
-        symbol = symbols[p.name] = sp.Symbol(f"grad:{p.name}")
+        symbol = symbols[p.name] = sp.Symbol(keys.gradient(p.name))
         objective = penalty.objective if penalty else model.loss_total
         book.names[symbol] = book.tex(partial(objective, model.param_symbol[p.name]))
         per_sample = [by_param[p.name].result for by_param in chains]
