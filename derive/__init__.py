@@ -7,6 +7,8 @@ The pipeline, one subpackage per stage (derive.pipeline runs them in order):
 """
 from __future__ import annotations
 
+__version__ = "0.1.0"  # the one source: pyproject.toml reads it, `derive --version` prints it
+
 from .crosscheck import verify
 from .derivation import build
 from .errors import DeriveError, SpecError, UsageError, VerificationError
@@ -16,5 +18,5 @@ from .pipeline import derive, write
 from .spec import Spec, load
 from .views import document, pdf
 
-__all__ = ["derive", "load", "build", "verify", "document", "pdf", "write", "Derivation", "Spec",
+__all__ = ["__version__", "derive", "load", "build", "verify", "document", "pdf", "write", "Derivation", "Spec",
            "DeriveError", "SpecError", "UsageError", "VerificationError", "file_name", "write_files"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import tqdm
 
-from . import check, exercises
+from . import __version__, check, exercises
 from .errors import DeriveError, UsageError
 from .exercises import grade
 from .files import write_files
@@ -44,6 +44,7 @@ def _digits(text: str) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="derive", description="Step-by-step worked solutions of backpropagation.")
+    top.add_argument("--version", action="version", version=f"derive {__version__}")
     commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in (_doc_parser, _check_parser, _exercises_parser, _grade_parser):
         add(commands)

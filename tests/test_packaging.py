@@ -22,7 +22,7 @@ def wheel(tmp_path_factory, request):
     run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                           str(source), "-w", str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    return next(out.glob("derive-*.whl"))
+    return next(out.glob("derive_backprop-*.whl"))
 
 
 def test_wheel_lists_templates_and_presets(wheel):

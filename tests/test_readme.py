@@ -19,7 +19,17 @@ def test_two_commands_and_ci_runs_the_second(root):
     assert commands[1] in ci
 
 
-def test_documented_files_exist(root):
-    assert (root / "output" / "two-two-two.md").is_file()
-    assert (root / "output" / "two-two-two.zh.md").is_file()
-    assert (root / "output" / "two-two-two.json").is_file()
+def test_the_first_command_writes_what_the_readme_says(root, tmp_path, monkeypatch):
+    """The first command writes exactly the files the README names (and the figure they link), among
+    them the page the README tells the reader to open."""
+    from derive.cli import main
+
+    command = quick_start(root)[0].split("&& ", 1)[1].split()
+    monkeypatch.chdir(tmp_path)
+    assert main(command[1:]) == 0
+    written = sorted(p.name for p in (tmp_path / "output").iterdir())
+    assert written == ["two-two-two.html", "two-two-two.json", "two-two-two.md", "two-two-two.network.svg"]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in written[:3]:
+        assert f"output/{name}" in readme
+    assert "Open\n`output/two-two-two.html`" in readme or "Open `output/two-two-two.html`" in readme
