@@ -51,11 +51,15 @@ def json_view(variants: list[Variant], tolerance: Tolerance, level: str, seed: i
                                      "tolerance": tolerance.describe()} for a in v.asked]} for v in variants]}
 
 
+MAX_HEADING = 6  # Markdown (and HTML) have six heading levels; a seventh # is literal text
+
+
 def solution(raw: dict, lang: str) -> str:
     """A variant's complete worked solution (verified like any document; without figures), its
-    headings two levels down to sit under the variant's heading."""
+    headings two levels down to sit under the variant's heading (never below level six)."""
     spec = load(raw)
     numbers = reference(spec)
     derivation = build(spec, numbers=numbers)
     verify(spec, derivation, numbers)
-    return re.sub(r"^#", "###", markdown(derivation, lang), flags=re.M)
+    return re.sub(r"^(#+)", lambda m: "#" * min(MAX_HEADING, len(m.group(1)) + 2), markdown(derivation, lang),
+                  flags=re.M)

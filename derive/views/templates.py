@@ -18,7 +18,15 @@ from ..symbolic import label
 
 LANGUAGES = ("en", "zh")
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|$])")
+# Markdown's special characters in plain text: always, and the brackets only where they could start a
+# link, an image or a link definition (a line's first [, a ] before "(", "[" or ":"), so that a text
+# such as [-1, 1] stays readable in the Markdown itself
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_<>&|$]|^\[|\](?=[(\[:])", re.M)
+
+
+def markdown_text(text: object) -> str:
+    """Plain text (a label, a note) for a Markdown document: nothing in it becomes markup."""
+    return _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(), str(text))
 
 
 def template_root() -> Path:
@@ -66,7 +74,7 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["md"] = lambda text: _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    env.filters["md"] = markdown_text
     env.filters["math"] = lambda tex: f"${tex}$"
     env.filters["tex_label"] = label
     env.filters["count"] = fmt.count

@@ -1,0 +1,56 @@
+"""What a reader of a document sees: the wording of layers, counts and headings."""
+from __future__ import annotations
+
+import re
+
+import derive
+from derive import exercises
+
+BASE = {"network": {"layers": [2, 2, 1], "activation": "sigmoid"},
+        "params": {"weights": [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], "biases": [[0.1, 0.2], [0.3]]},
+        "data": {"inputs": [[0.1, 0.2]], "targets": [[0.9]]}, "training": {"learning_rate": 0.5}}
+
+
+def test_one_hidden_layer_is_the_hidden_layer_and_several_are_numbered(preset):
+    text = derive.document(preset("two-two-two"), "md")
+    assert "| hidden layer |" in text and "hidden layer 1" not in text
+    assert re.search(r"^#+ Hidden layer$", text, re.M) and not re.search(r"^#+ Hidden layer 1$", text, re.M)
+    chinese = derive.document(preset("two-two-two"), "md", "zh")
+    assert "| 隐藏层 |" in chinese and "第 1 隐藏层" not in chinese
+    deep = dict(BASE, network={"layers": [2, 2, 2, 1], "activation": "sigmoid"},
+                params={"init": {"scheme": "uniform", "seed": 1, "decimals": 2}})
+    text = derive.document(derive.derive(deep), "md")
+    assert "| hidden layer 1 |" in text and "| hidden layer 2 |" in text
+
+
+def test_iteration_counts_are_grouped():
+    text = derive.document(derive.derive(dict(BASE, training={"learning_rate": 0.5, "iterations": 1200})), "md")
+    assert "Training: 1,200 iterations" in text and "| 1,000 |" in text and "After 1,200 iterations" in text
+    assert not re.search(r"\b1200\b", text)
+
+
+def test_exercise_keys_never_nest_headings_beyond_six():
+    variants = exercises.generate(2, 3, "full-step")
+    for lang in ("en", "zh"):
+        _, key = exercises.sheets(variants, exercises.parse_tolerance("rel:0.01"), "full-step", lang)
+        assert not re.search(r"^#{7,}", key, re.M)
+        assert re.search(r"^###### ", key, re.M)  # the worked solution's deepest headings, at level six
+
+
+def test_chinese_documents_use_chinese_punctuation(preset):
+    """No English full stop or semicolon after a formula, no space after a full-width colon."""
+    for name in ("two-two-two", "softmax-3443", "diamond"):
+        text = derive.document(preset(name), "md", "zh")
+        assert not re.search(r"：[ \t]", text), name
+        assert not re.search(r"\$[.;](\s|$)", text, re.M), name
+        assert "学习率：$" in text or name == "diamond"
+
+
+def test_a_text_with_brackets_stays_readable_and_links_nothing(preset):
+    """The diamond's note reads [-1, 1]² in the Markdown itself; a note that looks like a link or a
+    link definition stays text in the page."""
+    text = derive.document(preset("diamond"), "md")
+    assert "the square [-1, 1]² with" in text and "\\[" not in text
+    spec = dict(BASE, note="see [here](https://example.org) or\n[x]: https://example.org and [x]")
+    page = derive.document(derive.derive(spec), "html")
+    assert "<a " not in page and "example.org" in page
