@@ -54,9 +54,10 @@ def regenerate_gallery(folder: Path, pdf: bool | None = None, everything: bool =
     """Write the gallery into `folder`; PDFs when `pdf` (by default: when xelatex is installed, else a
     one-line note says they were left as they are)."""
     if pdf is None:
-        pdf = typeset.available()
-        if not pdf:
-            print(f"derive: note: PDFs not regenerated: {typeset.INSTALL}", file=sys.stderr)
+        problem = next(filter(None, map(typeset.missing, GALLERY_LANGS)), None)
+        pdf = problem is None
+        if problem:
+            print(f"derive: note: PDFs not regenerated: {problem}", file=sys.stderr)
     found = files(everything, pdf, derived)
     top = {name: data for name, data in found.items() if "/" not in name}
     sheets = {name.split("/", 1)[1]: data for name, data in found.items() if "/" in name}

@@ -215,7 +215,7 @@ def test_grading_right_wrong_out_of_tolerance_missing_and_malformed(tmp_path, ca
 def test_html_and_pdf_sheets(tmp_path):
     from derive.views import typeset
 
-    formats = "md,html,pdf" if typeset.available() else "md,html"
+    formats = "md,html,pdf" if typeset.available("zh") else "md,html"
     assert main(["exercises", "--count", "2", "--seed", "6", "--level", "forward", "--format", formats,
                  "--lang", "en,zh", "-o", str(tmp_path)]) == 0
     variants = generate(2, 6, "forward")

@@ -18,6 +18,8 @@ from derive.views.tex import display, escape, printed_width
 ROOT = Path(__file__).resolve().parent.parent
 needs_tex = pytest.mark.skipif(not typeset.available(), reason="xelatex and latexmk are not installed "
                                "(CI installs texlive-xetex, latexmk and the Chinese support)")
+needs_ctex = pytest.mark.skipif(not typeset.available("zh"), reason="TeX Live has no ctex package for Chinese "
+                                "(on Debian: texlive-lang-chinese; CI installs it)")
 HOSTILE = r"50% of {x} & $y$ #1 ^_~ \end"
 
 
@@ -80,18 +82,34 @@ def _producer(data: bytes) -> bytes | None:
 
 
 @needs_tex
+@pytest.mark.parametrize("lang", ["en", pytest.param("zh", marks=needs_ctex)])
 @pytest.mark.parametrize("name", list(preset_names()))
-def test_gallery_pdfs_compile_in_both_languages(name, preset):
+def test_gallery_pdfs_compile_in_both_languages(name, lang, preset):
     """Each example's PDF compiles in both languages; the showcase's is the committed one (same bytes)
     when made by the same TeX."""
-    d = preset(name)
-    for lang in ("en", "zh"):
-        data = derive.pdf(d, lang)
-        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
-        if name != SHOWCASE:
-            continue
-        committed = ROOT / "output" / derive.file_name(name, "pdf", lang)
-        assert committed.is_file(), f"output/{committed.name} is missing: run `derive gallery`"
-        kept = committed.read_bytes()
-        if _producer(kept) == _producer(data):
-            assert data == kept, f"output/{committed.name} is stale: run `derive gallery`"
+    data = derive.pdf(preset(name), lang)
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    if name != SHOWCASE:
+        return
+    committed = ROOT / "output" / derive.file_name(name, "pdf", lang)
+    assert committed.is_file(), f"output/{committed.name} is missing: run `derive gallery`"
+    kept = committed.read_bytes()
+    if _producer(kept) == _producer(data):
+        assert data == kept, f"output/{committed.name} is stale: run `derive gallery`"
+
+
+def test_a_chinese_pdf_without_ctex_names_the_package(tmp_path, capsys, monkeypatch, preset):
+    """TeX Live without ctex: a Chinese PDF is a one-line error naming the package, the English one is
+    still made where TeX is, and the gallery notes it and goes on instead of stopping."""
+    monkeypatch.setattr(typeset, "_has_ctex", lambda: False)
+    assert not typeset.available("zh")
+    assert main(["doc", "two-two-two", "--format", "md,pdf", "--lang", "zh", "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ctex" in err and "texlive-lang-chinese" in err
+    assert not (tmp_path / "out").exists()
+    from derive.gallery import regenerate_gallery
+
+    written = regenerate_gallery(tmp_path / "gallery", derived=preset)
+    note = capsys.readouterr().err
+    assert "PDFs not regenerated" in note and "texlive-lang-chinese" in note
+    assert written and not any(p.suffix == ".pdf" for p in written)

@@ -49,7 +49,8 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
             if "html" in formats:
                 out[f"{stem}{suffix}.html"] = html_view.page(text, title, lang).encode("utf-8")
             if "pdf" in formats:
-                out[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(tex_view.page(text, lang), {}, f"{stem}{suffix}")
+                out[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(tex_view.page(text, lang), {}, f"{stem}{suffix}",
+                                                                     lang)
     if "moodle" in formats:
         for lang in langs:
             suffix = "" if lang == "en" else f".{lang}"

@@ -30,7 +30,7 @@ def pdf(derivation: Derivation, lang: str = "en", template_dir: str | Path | Non
     """The LaTeX document compiled by xelatex (derive.views.typeset)."""
     figures = {f.print_file: f.print_data or f.data for f in derivation.figures}
     stem = file_name(derivation.name, "tex", lang)[:-len(".tex")]
-    return typeset.compile_pdf(document(derivation, "tex", lang, template_dir), figures, stem)
+    return typeset.compile_pdf(document(derivation, "tex", lang, template_dir), figures, stem, lang)
 
 
 def files(derivation: Derivation, formats: tuple[str, ...] = ("md", "json"), langs: tuple[str, ...] = ("en",),

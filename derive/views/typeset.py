@@ -20,14 +20,40 @@ EPOCH = "946684800"  # 2000-01-01: every PDF carries this date, not the day it w
 TIMEOUT = 900
 
 
-def available() -> bool:
-    return shutil.which("latexmk") is not None and shutil.which("xelatex") is not None
+CHINESE = ("--format pdf in Chinese needs the ctex package (ctexart.cls), which TeX Live lacks here; on "
+           "Debian: apt-get install texlive-lang-chinese fonts-noto-cjk")
 
 
-def compile_pdf(tex: str, files: dict[str, bytes], name: str = "document") -> bytes:
-    """The PDF of `tex`, with `files` (the figures) beside it."""
+def available(lang: str = "en") -> bool:
+    """Whether a PDF in `lang` can be made here: xelatex and latexmk, and for Chinese the ctex package."""
+    tools = shutil.which("latexmk") is not None and shutil.which("xelatex") is not None
+    return tools and (lang != "zh" or _has_ctex())
+
+
+def missing(lang: str = "en") -> str | None:
+    """What to install for a PDF in `lang`, in one sentence, or None when nothing is missing."""
     if not available():
-        raise ToolError(INSTALL)
+        return INSTALL
+    return None if available(lang) else CHINESE
+
+
+def _has_ctex() -> bool:
+    """Whether TeX Live finds ctexart.cls (kpsewhich, TeX's own file lookup)."""
+    kpsewhich = shutil.which("kpsewhich")
+    if kpsewhich is None:
+        return False
+    try:
+        found = subprocess.run([kpsewhich, "ctexart.cls"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return found.returncode == 0 and bool(found.stdout.strip())
+
+
+def compile_pdf(tex: str, files: dict[str, bytes], name: str = "document", lang: str = "en") -> bytes:
+    """The PDF of `tex` (a document in `lang`), with `files` (the figures) beside it."""
+    problem = missing(lang)
+    if problem:
+        raise ToolError(problem)
     with tempfile.TemporaryDirectory(prefix="derive-pdf-") as folder:
         root = Path(folder)
         (root / f"{name}.tex").write_text(tex, encoding="utf-8")
@@ -42,7 +68,10 @@ def compile_pdf(tex: str, files: dict[str, bytes], name: str = "document") -> by
             raise ToolError(f"xelatex took over {TIMEOUT} s on {name}.tex") from None
         pdf = root / f"{name}.pdf"
         if result.returncode or not pdf.is_file():
-            raise ToolError(f"xelatex failed on {name}.tex: {_first_error(root / f'{name}.log')}")
+            first = _first_error(root / f"{name}.log")
+            if "ctexart.cls" in first:
+                raise ToolError(CHINESE)
+            raise ToolError(f"xelatex failed on {name}.tex: {first}")
         return pdf.read_bytes()
 
 
