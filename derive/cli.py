@@ -157,15 +157,15 @@ def _exercises(args: argparse.Namespace) -> list[Path]:
 
 
 def _grade(args: argparse.Namespace) -> Path:
-    """derive grade: bad rows are reported on stderr and skipped; the scores CSV holds the rest."""
+    """derive grade: notes on stderr (rows skipped, answers counted wrong); the scores CSV holds the rest."""
     key = grade.load_key(args.answers)
     try:
         text = Path(args.submissions).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{args.submissions}: expected a readable UTF-8 CSV file ({exc.__class__.__name__})") from None
-    graded, problems = grade.grade(key, text, args.submissions)
-    for problem in problems:
-        print(f"derive: skipped: {problem}", file=sys.stderr)
+    graded, notes = grade.grade(key, text, args.submissions)
+    for note in notes:
+        print(f"derive: {note}", file=sys.stderr)
     target = Path(args.output)
     (written,) = write_files({target.name: grade.scores_csv(graded).encode("utf-8")}, target.parent)
     return written

@@ -126,7 +126,8 @@ def test_cli_writes_sheet_key_and_json(tmp_path, capsys):
     assert main(["exercises", "--count", "3", "--seed", "9", "--level", "output-gradient", "--lang", "en,zh",
                  "-o", str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["answers.md", "answers.zh.md", "exercises.json", "exercises.md", "exercises.zh.md"]
+    assert names == ["answers.md", "answers.zh.md", "exercises.json", "exercises.md", "exercises.zh.md",
+                     "submissions.csv"]
     data = json.loads((tmp_path / "exercises.json").read_text(encoding="utf-8"))
     assert [v["id"] for v in data["variants"]] == ["9-001", "9-002", "9-003"]
     for v in data["variants"]:
@@ -198,18 +199,44 @@ def test_grading_right_wrong_out_of_tolerance_missing_and_malformed(tmp_path, ca
     assert scores["bob"].verdicts[keys[-1]] == "wrong"  # 2% off, beyond the 1% tolerance
     assert scores["bob"].score == pytest.approx((len(keys) - 1) / len(keys))
     assert scores["cy"].verdicts[keys[-1]] == "missing"
-    assert set(scores) == {"ann", "bob", "cy"}
-    assert len(problems) == 2 and "no-such-variant" in problems[0] and "'zero'" in problems[1]
+    assert set(scores) == {"ann", "bob", "cy", "eve"}  # a bad cell is that answer wrong, not the row dropped
+    assert scores["eve"].verdicts[keys[0]] == "wrong" and scores["eve"].score < 1
+    assert len(problems) == 2 and "no-such-variant" in problems[0] and "skipped" in problems[0]
+    assert "'zero'" in problems[1] and "counted as wrong" in problems[1]
     submissions = tmp_path / "subs.csv"
     submissions.write_text("\n".join(rows) + "\n", encoding="utf-8")
     capsys.readouterr()
     assert main(["grade", str(tmp_path / "exercises.json"), str(submissions), "-o", str(tmp_path / "s.csv")]) == 0
-    assert capsys.readouterr().err.count("skipped") == 2
+    err = capsys.readouterr().err
+    assert err.count("skipped") == 1 and err.count("counted as wrong") == 1
     lines = (tmp_path / "s.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("student,variant,score,") and lines[1].startswith("ann," + first + ",1.0000,")
     submissions.write_text("name,answer\nx,1\n", encoding="utf-8")
     assert main(["grade", str(tmp_path / "exercises.json"), str(submissions)]) == 2
     assert "header" in capsys.readouterr().err
+    for typo in ("grad:w99", "gradw5"):  # a mistyped column is an error, not every answer "missing"
+        submissions.write_text(f"student,variant,{typo}\nann,{first},0.1\n", encoding="utf-8")
+        assert main(["grade", str(tmp_path / "exercises.json"), str(submissions), "-o", str(tmp_path / "t.csv")]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and repr(typo) in err and keys[0] in err
+        assert not (tmp_path / "t.csv").exists()
+
+
+def test_the_set_comes_with_a_submissions_template_and_the_sheet_names_each_column(tmp_path):
+    from derive.exercises.grade import grade, load_key
+
+    assert main(["exercises", "--count", "3", "--seed", "2", "--level", "full-step", "--format", "md,json",
+                 "--lang", "en,zh", "-o", str(tmp_path)]) == 0
+    key = load_key(tmp_path / "exercises.json")
+    template = (tmp_path / "submissions.csv").read_text(encoding="utf-8").splitlines()
+    asked = list(dict.fromkeys(a["key"] for v in key.values() for a in v))
+    assert template[0] == ",".join(["student", "variant", *asked])
+    assert [line.split(",")[1] for line in template[1:]] == list(key)
+    graded, notes = grade(key, "\n".join(template) + "\n")
+    assert not notes and all(set(g.verdicts.values()) == {"missing"} for g in graded)
+    for suffix, words in (("", "(answer in the CSV column `{}`)"), (".zh", "（答案填入 CSV 的 `{}` 列）")):
+        sheet = (tmp_path / f"exercises{suffix}.md").read_text(encoding="utf-8")
+        assert all(words.format(k) in sheet for k in asked)
 
 
 def test_html_and_pdf_sheets(tmp_path):

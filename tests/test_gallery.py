@@ -41,7 +41,7 @@ def test_the_committed_gallery_is_small_and_every_other_file_is_built(root, gall
     other HTML, LaTeX and Moodle files are made by `derive gallery --all`, here into a session folder."""
     committed = [p for p in (root / "output").rglob("*") if p.is_file()]
     assert sum(p.stat().st_size for p in committed) < LIMIT
-    assert {p.suffix for p in committed} == {".md", ".json", ".svg", ".png", ".html", ".pdf"}
+    assert {p.suffix for p in committed} == {".md", ".json", ".csv", ".svg", ".png", ".html", ".pdf"}
     built = {p.relative_to(gallery).as_posix() for p in gallery.rglob("*") if p.is_file()}
     for name in derive.spec.preset_names():
         for lang in gallery_module.GALLERY_LANGS:

@@ -37,7 +37,7 @@ def view(variants: list[Variant], tolerance: Tolerance, level: str) -> dict:
                             else None, spec.labels[p.layer][p.dest] if p.dest is not None else None, _shown(p.value))
                            for p in spec.parameters()],
             "rate": _shown(spec.learning_rate),
-            "asked": [(a.label, _shown(a.value)) for a in v.asked],
+            "asked": [(a.label, _shown(a.value), a.key) for a in v.asked],
         })
     shown = str(int(tolerance.value)) if tolerance.kind == "significant" else _shown(tolerance.value)
     return {"level": level, "tolerance": tolerance, "tolerance_value": shown, "variants": rows}

@@ -9,6 +9,7 @@ from ..views import tex as tex_view
 from ..views import typeset
 from ..views.templates import environment, messages, prose, render_template, tidy
 from .data import json_view, solution, view
+from .grade import template_csv
 from .moodle import quiz
 from .tolerance import Tolerance
 from .variants import Variant
@@ -29,12 +30,14 @@ def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
 
 def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, formats: tuple[str, ...],
           langs: tuple[str, ...]) -> dict[str, bytes]:
-    """Every file of a set: exercises / answers as md, html and pdf per language, exercises.json, and
-    exercises.moodle.xml per language."""
+    """Every file of a set: exercises / answers as md, html and pdf per language, exercises.json with
+    the blank submissions.csv that `derive grade` reads, and exercises.moodle.xml per language."""
     out: dict[str, bytes] = {}
     if "json" in formats:
         data = json_view(variants, tolerance, level, seed)
         out["exercises.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        answers = {v.id: [{"key": a.key} for a in v.asked] for v in variants}
+        out["submissions.csv"] = template_csv(answers).encode("utf-8")  # the students' answers, to fill in
     sheet_formats = {"md", "html", "pdf"} & set(formats)
     # each variant's worked solution, written once per language for the key and the Moodle feedback
     solutions = {lang: [solution(v.spec, lang) for v in variants]
