@@ -96,6 +96,24 @@ def test_every_gallery_page_is_listed(gallery):
     assert sorted(p.relative_to(gallery).as_posix() for p in gallery.rglob("*.html")) == sorted(GALLERY_PAGES)
 
 
+_LAYOUT = """
+const body = parseFloat(getComputedStyle(document.querySelector('main p')).fontSize);
+const headings = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => parseFloat(getComputedStyle(h).fontSize));
+const gaps = [];
+for (const row of document.querySelectorAll('mtable:not([columnspacing="0em"]) > mtr')) {
+  const boxes = [...row.children].map(td => (td.firstElementChild || td).getBoundingClientRect());
+  for (let i = 0; i + 1 < boxes.length; i++) gaps.push(boxes[i + 1].left - boxes[i].right);
+}
+const brackets = [...document.querySelectorAll('mtable:not([columnspacing="0em"])')]
+  .filter(t => t.children.length > 1 && t.previousElementSibling)
+  .map(t => t.previousElementSibling.getBoundingClientRect().height / t.getBoundingClientRect().height);
+const maths = document.querySelectorAll('math');
+return {body: body, headings: headings, gaps: gaps, brackets: brackets,
+        font: maths.length ? getComputedStyle(maths[0]).fontFamily : '',
+        overflowing: [...document.querySelectorAll('div.math')].filter(d => d.scrollWidth > d.clientWidth + 1).length};
+"""
+
+
 @pytest.mark.parametrize("name", GALLERY_PAGES)
 def test_gallery_page_in_a_browser(name, browser, gallery, tmp_path):
     copy = tmp_path / Path(name).name  # the page alone: every image must be inside it
@@ -109,6 +127,12 @@ def test_gallery_page_in_a_browser(name, browser, gallery, tmp_path):
     assert not re.search(r"\\(frac|begin|end|left|right|partial|cdot|times|text|mathrm)\b", visible)
     assert text.errors == 0
     assert "<math" in dom and "<h1>" in dom
+    layout = browser.execute_script(_LAYOUT)
+    assert min(layout["headings"]) >= layout["body"], "a heading smaller than the text"
+    assert min(layout["gaps"], default=10) >= 6, "a matrix's neighbouring cells run together"
+    assert min(layout["brackets"], default=1) >= 0.9, "a matrix's brackets do not stretch to its height"
+    assert layout["font"].startswith('"Latin Modern Math"'), layout["font"]
+    assert layout["overflowing"] == 0, "display maths wider than a 1000-pixel window"
     shot = tmp_path / f"{copy.stem}.png"
     assert browser.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -9,8 +9,9 @@ import sympy as sp
 from .. import fmt, keys
 from ..ir import Derivation, Eq, SummaryRow, Value
 from ..spec import Spec
-from ..symbolic import NOTATIONS, Model, Notation, label, partial
-from .book import Book
+from ..symbolic import NOTATIONS, Model, Notation, label, partial, tex
+from ..symbolic.forms import frac, mul, whole
+from .book import Book, dedupe
 from .matrix import equations
 from .penalty import Penalty
 from .preliminaries import preliminaries
@@ -41,7 +42,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
                            wanted, training, with_matrix=not spec.focus) for s in range(spec.samples))
     penalty = Penalty(model, book, samples) if spec.l2 else None
     trainable = [p for p in model.params if p.trainable and training]
-    gradients, symbols, reductions = _gradients(model, book, samples, penalty, trainable, focus, numbers)
+    gradients, symbols, reductions = _gradients(model, book, table, samples, penalty, trainable, focus, numbers)
     updates, summary = _updates(model, book, rows, rate, gradients, symbols, trainable, focus)
     in_full = spec.written_samples
     others = other_samples(model, table, samples[in_full:], [s.chains() for s in samples[in_full:]],
@@ -70,8 +71,8 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
                          for j, n in enumerate(model.outputs)))
 
 
-def _gradients(model: Model, book: Book, samples, penalty: Penalty | None, trainable, focus: set[str],
-               numbers: dict[str, float] | None):
+def _gradients(model: Model, book: Book, table: Notation, samples, penalty: Penalty | None, trainable,
+               focus: set[str], numbers: dict[str, float] | None):
     """dE/dp of every trainable parameter over all samples: the written ones summed (or averaged) from
     their chains, with the L2 term; the others from `numbers`. Also each written gradient's symbol,
     and the equations that assemble them (when there is a sum or an L2 term to show)."""
@@ -93,13 +94,29 @@ def _gradients(model: Model, book: Book, samples, penalty: Penalty | None, train
         if spec.reduction == "mean":
             total /= len(per_sample)
         form = _reduction(book, spec.reduction, per_sample)
+        summed = _summed(model, book, table, p.name, len(per_sample)) if len(per_sample) > SPELLED_OUT else form
         if penalty and p.kind == "weight":
             total += spec.l2 / spec.samples * p.value
-            form = sp.Add(form, penalty.gradient(model.param_symbol[p.name]), evaluate=False)
+            form, summed = (sp.Add(f, penalty.gradient(model.param_symbol[p.name]), evaluate=False)
+                            for f in (form, summed))
         gradients[p.name] = book.assign(symbol, keys.gradient(p.name), total)
         if len(samples) > 1 or (penalty and p.kind == "weight"):
-            reductions.append(book.eq(symbol, (form,), gradients[p.name]))
+            shown = dedupe([book.tex(summed), book.substituted(form)], gradients[p.name])
+            reductions.append(Eq(book.tex(symbol), tuple(shown), gradients[p.name]))
     return gradients, symbols, reductions
+
+
+SPELLED_OUT = 4  # samples whose gradients a sum writes term by term; over this, a sum sign s = 1..m
+
+
+def _summed(model: Model, book: Book, table: Notation, param: str, count: int) -> sp.Expr:
+    """The sum (or mean) over `count` samples of dE^(s)/dparam as a sum sign over s."""
+    s = sp.Symbol("s")
+    term = sp.Symbol(f"_sample_gradient:{param}")
+    names = model.names(table, "s")
+    book.names |= {s: "s", term: tex(partial(model.loss_total, model.param_symbol[param]), names)}
+    form: sp.Expr = sp.Sum(term, (s, 1, count))
+    return mul(whole(frac(1, count)), form) if model.spec.reduction == "mean" else form
 
 
 def _updates(model: Model, book: Book, rows, rate: sp.Symbol, gradients: dict[str, Value],
@@ -129,9 +146,15 @@ def _updates(model: Model, book: Book, rows, rate: sp.Symbol, gradients: dict[st
 
 
 def _reduction(book: Book, reduction: str, per_sample: list[Eq]) -> sp.Expr:
-    """The sum (or mean) over samples of dE^(s)/dp, as a form (one sample: its gradient)."""
+    """The sum (or mean) over samples of dE^(s)/dp, as a form (one sample: its gradient); over
+    SPELLED_OUT samples, its first three and last two terms around a \\cdots."""
     terms = [book.placeholder(eq.lhs, eq.value.key, eq.value.value)[0] for eq in per_sample]
+    if len(terms) > SPELLED_OUT:
+        dots = sp.Symbol("_dots")
+        book.names[dots] = book.numbers[dots] = r"\cdots"
+        terms = [*terms[:3], dots, *terms[-2:]]
     form: sp.Expr = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
-    if reduction == "mean" and len(terms) > 1:
-        form = sp.Mul(sp.Rational(1, len(terms)), form, evaluate=False)
+    if reduction == "mean" and len(per_sample) > 1:
+        form = (mul(whole(frac(1, len(per_sample))), form) if len(per_sample) > SPELLED_OUT else
+                sp.Mul(sp.Rational(1, len(terms)), form, evaluate=False))
     return form
