@@ -26,7 +26,7 @@ def test_one_hidden_layer_is_the_hidden_layer_and_several_are_numbered(preset):
 def test_iteration_counts_are_grouped():
     text = derive.document(derive.derive(dict(BASE, training={"learning_rate": 0.5, "iterations": 1200})), "md")
     assert "Training: 1,200 iterations" in text and "| 1,000 |" in text and "After 1,200 iterations" in text
-    assert not re.search(r"\b1200\b", text)
+    assert not re.search(r"\b1200\b", re.sub(r"\(#[^)]*\)", "", text))  # (the contents list's anchors aside)
 
 
 def test_exercise_keys_never_nest_headings_beyond_six():
@@ -53,4 +53,24 @@ def test_a_text_with_brackets_stays_readable_and_links_nothing(preset):
     assert "the square [-1, 1]² with" in text and "\\[" not in text
     spec = dict(BASE, note="see [here](https://example.org) or\n[x]: https://example.org and [x]")
     page = derive.document(derive.derive(spec), "html")
-    assert "<a " not in page and "example.org" in page
+    assert 'href="https://example.org"' not in page and "example.org" in page
+
+
+def test_a_contents_list_links_every_section_and_part(preset):
+    """Before the first section, a linked list of every level-2 and level-3 heading; each link names
+    an id the HTML page gives its heading (the same as GitHub's anchors)."""
+    for name, lang in (("softmax-3443", "en"), ("two-two-two", "zh")):
+        d = preset(name)
+        text = derive.document(d, "md", lang)
+        head, first, rest = text.partition("\n## ")
+        listed = re.findall(r"^( *)- \[([^\]]+)\]\(#([^)]+)\)$", head, re.M)
+        sections = re.findall(r"^(##|###) (.+)$", first + rest, re.M)
+        assert [title for _, title, _ in listed] == [title for _, title in sections]
+        assert [len(indent) // 2 for indent, _, _ in listed] == [len(level) - 2 for level, _ in sections]
+        page = derive.document(d, "html", lang)
+        for _, _, anchor in listed:
+            assert f' id="{anchor}"' in page
+        assert len({anchor for _, _, anchor in listed}) == len(listed)
+    _, key = exercises.sheets(exercises.generate(1, 3, "forward"), exercises.parse_tolerance("rel:0.01"), "forward",
+                              "en")
+    assert "**Contents**" not in key

@@ -106,7 +106,8 @@ def test_template_dir_overrides_one_block(tmp_path, capsys):
     text = (tmp_path / "out" / "two-two-two.md").read_text(encoding="utf-8")
     assert text.startswith("# Week 3: two-two-two\n")
     assert text.split("\n", 1)[1] == derive.document(derive.derive("two-two-two"), "md").split("\n", 1)[1]
-    assert "<h1>Week 3: two-two-two</h1>" in (tmp_path / "out" / "two-two-two.html").read_text(encoding="utf-8")
+    assert '<h1 id="week-3-two-two-two">Week 3: two-two-two</h1>' in (tmp_path / "out" / "two-two-two.html").read_text(
+        encoding="utf-8")
     capsys.readouterr()
     (templates / "document.md.j2").write_text("{% block title %}{% endblock\n", encoding="utf-8")
     assert main(["doc", "two-two-two", "-o", str(tmp_path / "bad"), "--template-dir", str(templates)]) == 2

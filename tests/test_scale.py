@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import numpy as np
 import pytest
@@ -128,7 +129,7 @@ def test_digit_network_focus_document_has_every_gradient():
     assert text.count("Gradient of $w_{") == 1
     # the tables list the focused weight (all 13,002 are in the JSON) and shorten 784 inputs as sums are
     parameters = text[text.index("### Parameters"):text.index("### Data")]
-    summary = text[text.index(". Summary"):]
+    summary = text[re.search(r"^## \d+\. Summary", text, re.M).start():]
     for table in (parameters, summary):
         assert [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| $")] == ["$w_{1}$"]
         assert "13,002" in table

@@ -61,5 +61,5 @@ def solution(raw: dict, lang: str) -> str:
     numbers = reference(spec)
     derivation = build(spec, numbers=numbers)
     verify(spec, derivation, numbers)
-    return re.sub(r"^(#+)", lambda m: "#" * min(MAX_HEADING, len(m.group(1)) + 2), markdown(derivation, lang),
-                  flags=re.M)
+    text = markdown(derivation, lang, contents=False)
+    return re.sub(r"^(#+)", lambda m: "#" * min(MAX_HEADING, len(m.group(1)) + 2), text, flags=re.M)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from latex2mathml.converter import convert_to_element
 from markdown_it import MarkdownIt
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from ..errors import VerificationError
 from ..ir import Derivation, Figure
+from . import parsing
 from .markdown import markdown as markdown_view
 from .templates import environment, messages, render_template
 
@@ -56,12 +56,10 @@ def _tex_delimited(tex: str, display: bool) -> str:
 
 
 def parser(math: str = "mathml") -> MarkdownIt:
-    """CommonMark with tables and $ / $$ math, raw HTML off; maths as MathML, or as delimited TeX."""
-    render = (lambda tex, options: mathml(tex, options["display_mode"])) if math == "mathml" else \
-        (lambda tex, options: _tex_delimited(tex, options["display_mode"]))
-    return (MarkdownIt("commonmark", {"html": False}).enable("table")
-            .use(dollarmath_plugin, allow_labels=False, allow_digits=False, allow_blank_lines=False,
-                 renderer=render))
+    """The views' Markdown parser (derive.views.parsing) with maths as MathML, or as delimited TeX."""
+    if math == "mathml":
+        return parsing.parser(lambda tex, options: mathml(tex, options["display_mode"]))
+    return parsing.parser(lambda tex, options: _tex_delimited(tex, options["display_mode"]))
 
 
 def body(markdown: str, figures: tuple[Figure, ...] = ()) -> str:

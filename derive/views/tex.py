@@ -124,6 +124,8 @@ def _inline(token, printed: dict[str, str]) -> str:
             parts.append(f"\\texttt{{{escape(child.content)}}}")
         elif child.type in ("strong_open", "strong_close"):
             parts.append("\\textbf{" if child.type == "strong_open" else "}")
+        elif child.type in ("link_open", "link_close"):
+            pass  # the contents list's links: its text stays, the page numbers are LaTeX's own business
         elif child.type in ("em_open", "em_close"):
             parts.append("\\emph{" if child.type == "em_open" else "}")
         elif child.type == "image":
