@@ -23,6 +23,7 @@ L2 = "l2"  # lambda
 SAMPLES = "m"  # the number of samples, as the L2 term writes it
 PENALTY = "reg"  # R = lambda / (2m) * sum of squared weights
 OBJECTIVE = "objective"  # E + R
+LOSS_AFTER = "after:E"  # the loss over all samples after the step
 
 
 def _escape(part: str) -> str:
@@ -234,11 +235,13 @@ _WORDS = {
            "loss": "E after {0} iterations", "out": "out_{1} of sample {n} after training",
            "param": "{0} after training", "drop": "the loss's drop in percent",
            "tail": "the loss's drop over the last tenth of the iterations, in percent",
-           "accuracy": "percent classified right", "hidden": "{name} ({hidden} hidden neurons)"},
+           "accuracy": "percent classified right", "hidden": "{name} ({hidden} hidden neurons)",
+           "after": "E_total after the step"},
     "zh": {"lr": "学习率", "sample": "{name}（样本 {n}）", "rate": "{name}（学习率 {rate}）",
            "loss": "迭代 {0} 次后的 E", "out": "训练后样本 {n} 的 out_{1}", "param": "训练后的 {0}",
            "drop": "损失下降的百分比", "tail": "最后十分之一迭代中损失下降的百分比",
-           "accuracy": "分类正确的百分比", "hidden": "{name}（{hidden} 个隐藏神经元）"},
+           "accuracy": "分类正确的百分比", "hidden": "{name}（{hidden} 个隐藏神经元）",
+           "after": "更新后的 E_total"},
 }
 LANGUAGES = tuple(_WORDS)
 
@@ -252,8 +255,8 @@ def readable(key: str, lang: str = "en", several: bool = True) -> str:
         n = int(k.args[0]) + 1 if k.kind == "out" else None
         name = words[k.kind].format(*k.args, n=n)
         return words["hidden"].format(name=name, hidden=k.hidden) if k.hidden is not None else name
-    if k.kind == "lr":
-        name = words["lr"]
+    if k.kind in ("lr", "after"):
+        name = words[k.kind]
     else:
         pattern = "dout/din2" if k.kind == "dout/din" and len(k.args) == 2 else "E0" if k.kind == "E" and not \
             k.args else k.kind

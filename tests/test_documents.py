@@ -1,7 +1,10 @@
 """What a reader of a document sees: the wording of layers, counts and headings."""
 from __future__ import annotations
 
+import json
 import re
+
+import pytest
 
 import derive
 from derive import exercises
@@ -74,3 +77,37 @@ def test_a_contents_list_links_every_section_and_part(preset):
     _, key = exercises.sheets(exercises.generate(1, 3, "forward"), exercises.parse_tolerance("rel:0.01"), "forward",
                               "en")
     assert "**Contents**" not in key
+
+
+def _loss(weights, biases, inputs, targets, mean):
+    """A 2-layer sigmoid network's half squared error, written here independently of derive."""
+    import numpy as np
+
+    total = []
+    for x, t in zip(inputs, targets):
+        a = np.array(x, dtype=float)
+        for w, b in zip(weights, biases):
+            a = 1 / (1 + np.exp(-(np.array(w) @ a + np.array(b))))
+        total.append(0.5 * np.sum((np.array(t) - a) ** 2))
+    return sum(total) / (len(total) if mean else 1)
+
+
+def test_the_loss_after_the_step_is_shown_and_right():
+    """The summary shows the loss before and after the step, for one sample and for a mean batch; the
+    value after is the network's loss at the updated parameters, computed here."""
+    for spec in (BASE, dict(BASE, network={"layers": [2, 2, 1], "activation": "sigmoid", "reduction": "mean"},
+                            data={"inputs": [[0.1, 0.2], [0.7, -0.3], [0.5, 0.5]], "targets": [[0.9], [0.1], [0.4]]})):
+        d = derive.derive(spec)
+        new = {row.name: row.updated.value for row in d.summary}
+        weights = [[[new["w1"], new["w2"]], [new["w3"], new["w4"]]], [[new["w5"], new["w6"]]]]
+        biases = [[new["b1"], new["b2"]], [new["b3"]]]
+        mean = spec["network"].get("reduction") == "mean"
+        data = spec["data"]
+        expected = _loss(weights, biases, data["inputs"], data["targets"], mean)
+        assert d.loss_after.value == pytest.approx(expected, rel=1e-12)
+        before = _loss(spec["params"]["weights"], spec["params"]["biases"], data["inputs"], data["targets"], mean)
+        assert d.total_loss.value == pytest.approx(before, rel=1e-12) and d.loss_after.value < before
+        text = derive.document(d, "md")
+        shown = f"before the step: ${d.total_loss.tex}$; after it, with the updated parameters: ${d.loss_after.tex}$"
+        assert shown in text
+        assert json.loads(derive.document(d, "json"))["loss"]["after_update"] == d.loss_after.value

@@ -115,3 +115,31 @@ def test_every_name_a_spec_may_use_is_implemented_by_both_paths():
         assert name == "softmax" or name in numeric_functions.ACTIVATIONS
     assert set(LOSSES) == set(vocabulary.LOSSES) == set(numeric_functions.LOSSES)
     assert tuple(NOTATIONS) == vocabulary.NOTATIONS
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_each_loss_derivative_as_a_teacher_writes_it_is_proved(name, size):
+    proofs.check_loss.cache_clear()
+    proofs.check_loss(name, size)
+    t, y = sp.Symbol("t"), sp.Symbol("y", positive=True)
+    difference = LOSSES[name].derivative(t, y, size).doit() - sp.diff(LOSSES[name].term(t, y, size).doit(), y)
+    assert sp.simplify(difference) == 0
+
+
+def test_a_wrong_loss_derivative_is_caught(monkeypatch):
+    from derive.symbolic import losses
+
+    broken = dataclasses.replace(LOSSES["mse"], derivative=lambda t, y, n: 2 * (y - t))  # the 1/n forgotten
+    monkeypatch.setitem(losses.LOSSES, "mse", broken)
+    proofs.check_loss.cache_clear()
+    with pytest.raises(AssertionError, match="mse"):
+        proofs.check_loss("mse", 2)
+    proofs.check_loss.cache_clear()
+
+
+def test_the_mean_squared_error_derivative_is_written_factored(preset):
+    import derive
+
+    text = derive.document(preset("chain"), "md")
+    assert r"&= - 2 \cdot y + 2 \cdot a^{(L)} \\" + "\n" + r"&= 2 \cdot \left(a^{(L)} - y\right) \\" in text

@@ -90,10 +90,12 @@ class Backward:
         """dE/dout of an output neuron: the derivative of the loss."""
         model, book = self.model, self.book
         derivative = local_derivative(model.loss_expr, n.out)
+        proofs.check_loss(model.loss.name, len(model.outputs))
+        rewrite = model.loss.derivative(model.targets[n.index], n.out, len(model.outputs))
         value = book.value(keys.d_out(self.s, n.label), book.evaluate(derivative))
         symbol = partial(model.loss_total, n.out)
         given = book.eq(model.loss_total, (model.loss_display,), None, with_numbers=False)
-        return Factor(book.tex(symbol), book.tex(n.out), given, book.eq(symbol, (derivative,), value))
+        return Factor(book.tex(symbol), book.tex(n.out), given, book.eq(symbol, (derivative, rewrite), value))
 
     def d_out_hidden(self, n: Neuron) -> Factor:
         """dE/dout of a hidden neuron: the sum over the paths through every neuron of the next layer."""

@@ -11,6 +11,7 @@ from ..ir import Derivation, Eq, SummaryRow, Value
 from ..spec import Spec
 from ..symbolic import NOTATIONS, Model, Notation, label, partial, tex
 from ..symbolic.forms import frac, mul, whole
+from .after import loss_after
 from .book import Book, dedupe
 from .matrix import equations
 from .penalty import Penalty
@@ -47,28 +48,41 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     in_full = spec.written_samples
     others = other_samples(model, table, samples[in_full:], [s.chains() for s in samples[in_full:]],
                            [p for p in trainable if p.name in focus]) if in_full < spec.samples else ()
-    scale = len(samples) if spec.reduction == "mean" else 1
     return Derivation(
-        name=spec.name, note=spec.note, layers=spec.layers, labels=spec.labels,
-        names=tuple(tuple(r"\cdots" if text is None else label(text) for text in shortened(group))
-                    for group in spec.labels), activations=spec.activations,
+        name=spec.name, note=spec.note, layers=spec.layers, labels=spec.labels, activations=spec.activations,
         preliminaries=preliminaries(model),
         loss=spec.loss, bias=spec.bias, reduction=spec.reduction, notation=notation, digits=digits,
         learning_rate=Eq(book.names[rate], (), rate_value) if training else None,
         loss_definition=Eq(book.tex(model.loss_total), (book.tex(model.loss_display),)),
-        parameters=rows, data_columns=tuple(r"\cdots" if x is None else book.names[x]
-                                            for x in (*shortened(model.inputs), *shortened(model.targets))),
-        data_rows=tuple((*shortened([e.value for e in s.inputs]), *shortened([e.value for e in s.targets]))
-                        for s in samples), samples=samples,
+        parameters=rows, samples=samples,
         listed=spec.focus if spec.focus and len(model.params) > LONG_LIST else (),
         equations=equations(model, table) if training else (),
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
-        reductions=tuple(reductions), updates=tuple(updates),
-        summary=tuple(summary),
-        total_loss=book.value(keys.LOSS, sum(s.loss_total.value.value for s in samples) / scale),
+        reductions=tuple(reductions), updates=tuple(updates), summary=tuple(summary),
         focus=spec.focus, in_full=in_full if in_full < spec.samples else None, others=others,
-        loss_terms=tuple(book.value(keys.loss_term(n.label), sum(s.loss_terms[j].value.value for s in samples) / scale)
-                         for j, n in enumerate(model.outputs)))
+        **_network(model, book, samples), **_losses(model, book, samples, summary, training))
+
+
+def _network(model: Model, book: Book, samples) -> dict:
+    """The network's labels and data as the document's tables show them (wide layers shortened)."""
+    return {"names": tuple(tuple(r"\cdots" if text is None else label(text) for text in shortened(group))
+                           for group in model.spec.labels),
+            "data_columns": tuple(r"\cdots" if x is None else book.names[x]
+                                  for x in (*shortened(model.inputs), *shortened(model.targets))),
+            "data_rows": tuple((*shortened([e.value for e in s.inputs]), *shortened([e.value for e in s.targets]))
+                               for s in samples)}
+
+
+def _losses(model: Model, book: Book, samples, summary, training: bool) -> dict:
+    """The loss reduced over the samples, each output's share, and (with training) the loss after the
+    step, at the updated parameters."""
+    scale = len(samples) if model.spec.reduction == "mean" else 1
+    after = loss_after(model, {row.name: row.updated.value for row in summary}) if training else None
+    return {"total_loss": book.value(keys.LOSS, sum(s.loss_total.value.value for s in samples) / scale),
+            "loss_terms": tuple(book.value(keys.loss_term(n.label),
+                                           sum(s.loss_terms[j].value.value for s in samples) / scale)
+                                for j, n in enumerate(model.outputs)),
+            "loss_after": None if after is None else book.value(keys.LOSS_AFTER, after)}
 
 
 def _gradients(model: Model, book: Book, table: Notation, samples, penalty: Penalty | None, trainable,

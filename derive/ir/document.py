@@ -60,6 +60,7 @@ class Derivation:
     listed: tuple[str, ...] = ()  # a focus on a big network: the parameters its tables list (empty: every one)
     data_rows: tuple[tuple[Value | None, ...], ...] = ()  # per sample, under data_columns (None: the \cdots)
     others: tuple[SampleTable, ...] = ()  # the other samples' results, a few columns per table
+    loss_after: Value | None = None  # the reduced loss after the step (with training)
 
     def note_for(self, lang: str) -> str:
         """The spec's note in `lang` (or its note for every language), or ""."""

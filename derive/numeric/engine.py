@@ -157,3 +157,7 @@ def _step(spec: Spec, arrays: Arrays, run: _Pass, values: dict[str, float]) -> N
             gradient += spec.l2 / m * p.value
         values[keys.gradient(p.name)] = gradient
         values[keys.updated(p.name)] = p.value - spec.learning_rate * gradient
+    if spec.learning_rate is not None:
+        after = arrays.replaced({p: values[keys.updated(p.name)] for p in spec.parameters() if p.trainable})
+        _, outs = forward(spec, after, run.x)
+        values[keys.LOSS_AFTER] = scale * LOSSES[spec.loss][0](outs[-1], run.t).sum()

@@ -70,7 +70,7 @@ class Model:
         self.layers: tuple[tuple[Neuron, ...], ...] = self._build_neurons()
         self.delta = {n.label: sp.Symbol(f"delta:{n.label}") for n in self.neurons}  # dE/din of each neuron
         self.loss_terms = tuple(sp.Symbol(f"E:{n.label}") for n in self.outputs)
-        loss = LOSSES[spec.loss]
+        loss = self.loss = LOSSES[spec.loss]
         size = len(self.outputs)
         self.loss_term_display = tuple(loss.term(t, n.out, size) for t, n in zip(self.targets, self.outputs))
         self.loss_display = sp.Add(*self.loss_term_display, evaluate=False)

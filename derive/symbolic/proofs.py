@@ -11,6 +11,7 @@ import sympy as sp
 
 from .activations import Activation, activation
 from .forms import YI, ZI, I, J, N, Y, Z
+from .losses import LOSSES
 
 
 def check_used(act: Activation, size: int) -> None:
@@ -91,3 +92,14 @@ def check_steps(act: Activation) -> None:
         difference = shown.doit().xreplace({Y: act.expr}) - target
         if sp.simplify(difference.rewrite(sp.exp)) != 0:
             raise AssertionError(f"the derivation of {act.name}' is wrong at {what}")
+
+
+@cache
+def check_loss(name: str, size: int) -> None:
+    """Prove that the loss's hand-written derivative equals SymPy's derivative of its term, for a layer
+    of `size` outputs."""
+    loss = LOSSES[name]
+    t, y = sp.Symbol("t"), sp.Symbol("y", positive=True)
+    shown = loss.derivative(t, y, size).doit()
+    if sp.simplify(shown - sp.diff(loss.term(t, y, size).doit(), y)) != 0:
+        raise AssertionError(f"the derivative of the {name} loss is wrong")

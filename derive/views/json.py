@@ -40,6 +40,8 @@ def json_view(d: Derivation) -> dict[str, Any]:
         "loss": {"total": d.total_loss.value,
                  "terms": {label: term.value for label, term in zip(outputs, d.loss_terms)}},
     }
+    if d.loss_after:
+        view["loss"]["after_update"] = d.loss_after.value
     if d.learning_rate:
         view |= {"gradients": {row.name: row.gradient.value for row in d.summary}, "chain": chain,
                  "updated": {row.name: row.updated.value for row in d.summary}}

@@ -1,0 +1,23 @@
+"""The loss after the step: the network's forward pass again, by the model's own local expressions,
+at the updated parameters (the reader sees whether the step helped)."""
+from __future__ import annotations
+
+from ..symbolic import Model, value_of
+
+
+def loss_after(model: Model, updated: dict[str, float]) -> float:
+    """The loss over all samples (reduced as the spec says) with each parameter in `updated` at its new
+    value and the others as they were."""
+    spec = model.spec
+    totals = []
+    for s in range(spec.samples):
+        env = dict(zip(model.inputs, spec.inputs[s])) | dict(zip(model.targets, spec.targets[s]))
+        env |= {unit: 1.0 for unit in model.units.values()}
+        env |= {model.param_symbol[p.name]: updated.get(p.name, p.value) for p in model.params}
+        for layer in model.layers:
+            for n in layer:
+                env[n.net] = value_of(n.net_display, env)
+            for n in layer:  # a softmax output needs every net input of its layer
+                env[n.out] = value_of(n.out_eval, env)
+        totals.append(value_of(model.loss_expr, env))
+    return sum(totals) / (len(totals) if spec.reduction == "mean" else 1)
