@@ -1,9 +1,12 @@
 """Every number derive writes is formatted here: a document's significant digits (plain and LaTeX),
 counts, the exact float64 text of machine-read files, a report's ten digits and a score's four
-decimals. (The JSON view writes floats through the json module, which gives the same exact text.)"""
+decimals; and the rule by which a sum that is zero within the rounding of its terms is shown as 0.
+(The JSON view writes floats through the json module, which gives the same exact text.)"""
 from __future__ import annotations
 
 import math
+import sys
+from collections.abc import Iterable
 
 DEFAULT_DIGITS = 10
 
@@ -59,3 +62,12 @@ def general(value: float | None, digits: int = 10) -> str:
 def share(value: float) -> str:
     """A share from 0 to 1 with four decimals (a grading score)."""
     return f"{value:.4f}"
+
+
+def settled(total: float, terms: Iterable[float]) -> float:
+    """`total`, the float sum of `terms`, or 0 when it is zero within the rounding of its terms (a
+    structural zero, such as the sum of a softmax layer's deltas for a bias the layer shares, comes out
+    as 1e-17 or so): the one rule by which a document shows such a result as 0."""
+    terms = list(terms)
+    bound = len(terms) * sys.float_info.epsilon * math.fsum(abs(t) for t in terms)
+    return 0.0 if abs(total) <= bound else total

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,48 @@ def test_the_report_in_chinese_names_quantities_not_keys(tmp_path, capsys):
     good.write_text(_walkthrough(v), encoding="utf-8")
     assert main(["check", "two-two-two", str(good), "--lang", "zh"]) == 0
     assert "每个数都与网络相符。" in capsys.readouterr().out
+
+
+def test_a_structural_zero_is_shown_as_zero_and_checks_clean(tmp_path, capsys):
+    """A softmax output layer with one bias it shares: the layer's deltas sum to 0, so the bias's
+    gradient is 0 by structure; the document shows 0 (not 1e-16 of rounding), and derive check on the
+    document finds nothing."""
+    spec = {"name": "shared", "network": {"layers": [2, 3], "activation": "softmax", "loss": "cross_entropy",
+                                          "bias": "per_layer"},
+            "params": {"weights": [[[0.1, 0.4], [-0.3, 0.2], [0.5, -0.6]]], "biases": [0.3]},
+            "data": {"inputs": [[0.7, 0.2]], "targets": [[0.0, 1.0, 0.0]]}, "training": {"learning_rate": 0.5}}
+    d = derive.derive(spec)
+    deltas = [n.delta.value.value for layer in d.samples[0].backward for n in layer.neurons]
+    assert abs(sum(deltas)) < 1e-15 and max(map(abs, deltas)) > 0.1  # the deltas cancel
+    (row,) = [r for r in d.summary if r.name == "b1"]
+    assert row.gradient.value == 0.0 and row.gradient.tex == "0" and row.updated.tex == "0.3"
+    document = tmp_path / "shared.md"
+    document.write_text(derive.document(d, "md"), encoding="utf-8")
+    (tmp_path / "shared.toml").write_text(
+        'name = "shared"\n[network]\nlayers = [2, 3]\nactivation = "softmax"\nloss = "cross_entropy"\n'
+        'bias = "per_layer"\n[params]\nweights = [[[0.1, 0.4], [-0.3, 0.2], [0.5, -0.6]]]\nbiases = [0.3]\n'
+        "[data]\ninputs = [[0.7, 0.2]]\ntargets = [[0.0, 1.0, 0.0]]\n[training]\nlearning_rate = 0.5\n",
+        encoding="utf-8")
+    assert main(["check", str(tmp_path / "shared.toml"), str(document)]) == 0, capsys.readouterr().out
+
+
+RANDOM_CHECKS = int(os.environ.get("DERIVE_RANDOM_CHECKS", "15"))  # 200 for the full run (about two minutes)
+
+
+def test_derive_check_finds_nothing_wrong_in_random_networks_documents():
+    """derive's own document of any network (every activation, loss, bias style, batch) checks clean."""
+    import sys
+
+    from hypothesis import HealthCheck, given, settings
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_properties import networks
+
+    @settings(max_examples=RANDOM_CHECKS, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(networks())
+    def clean(raw):
+        spec = derive.load(dict(raw, name="random"))
+        report = check(spec, derive.document(derive.build(spec), "md"))
+        assert report.clean, ([(f.text, f.meant, f.context) for f in report.suspicious[:3]], report.equalities[:2])
+
+    clean()

@@ -107,7 +107,7 @@ def chains(text: str):
 
 _LAYOUT = "cdot|times|frac|dfrac|left|right|qquad|quad|partial|big|Big"  # commands that are not symbols
 _OPERATORS = f"{_LAYOUT}|begin|end|rm|mathrm|text"
-_ATOM = re.compile(r"-?\d+(?:\.\d+)?"
+_ATOM = re.compile(r"-?\d+(?:\.\d+)?(?:\s*10\^\{-?\d+\})?"  # a number (with the 10^{n} of a written x 10^{n})
                    r"|\{\\rm\s*[A-Za-z]+\}(?:_\{(?:[^{}]|\{[^{}]*\})*\})?"
                    rf"|\\(?!(?:{_OPERATORS})(?![a-zA-Z]))[a-zA-Z]+(?:_\{{(?:[^{{}}]|\{{[^{{}}]*\}})*\}}|_\w)?"
                    r"|[A-Za-z](?:_\{(?:[^{}]|\{[^{}]*\})*\}|_\w)?")

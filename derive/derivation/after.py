@@ -2,12 +2,23 @@
 at the updated parameters (the reader sees whether the step helped)."""
 from __future__ import annotations
 
+import math
+
 from ..symbolic import Model, value_of
 
 
-def loss_after(model: Model, updated: dict[str, float]) -> float:
+def loss_after(model: Model, updated: dict[str, float]) -> float | None:
     """The loss over all samples (reduced as the spec says) with each parameter in `updated` at its new
-    value and the others as they were."""
+    value and the others as they were; None when a step too long makes it infinite (a saturated output
+    whose logarithm is taken)."""
+    try:
+        value = _loss_after(model, updated)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):  # SymPy's zoo has no float
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _loss_after(model: Model, updated: dict[str, float]) -> float:
     spec = model.spec
     totals = []
     for s in range(spec.samples):

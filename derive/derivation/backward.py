@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .. import keys
+from .. import fmt, keys
 from ..ir import Chain, Eq, Factor, LayerBackward, NeuronBackward, Path, Term, Value
 from ..spec import Param
 from ..spec.vocabulary import SIMPLIFIED_DELTA
@@ -47,8 +47,8 @@ class Backward:
         products = [sp.Mul(*(book.placeholder(f.symbol, f.eq.value.key, f.eq.value.value)[0] for f in pair),
                            evaluate=False) for pair in pairs]
         delta_symbol = model.delta[n.label]
-        delta_value = book.assign(delta_symbol, keys.delta(self.s, n.label),
-                                  sum(a.eq.value.value * b.eq.value.value for a, b in pairs))
+        shares = [a.eq.value.value * b.eq.value.value for a, b in pairs]
+        delta_value = book.assign(delta_symbol, keys.delta(self.s, n.label), fmt.settled(sum(shares), shares))
         forms = (partial(model.loss_total, n.net), general, sp.Add(*products, evaluate=False) if len(products) > 1
                  else products[0])
         delta = book.eq(delta_symbol, tuple(dedupe_forms(forms)), delta_value)
@@ -100,7 +100,7 @@ class Backward:
     def d_out_hidden(self, n: Neuron) -> Factor:
         """dE/dout of a hidden neuron: the sum over the paths through every neuron of the next layer."""
         model, book = self.model, self.book
-        paths, general, with_deltas, total = [], [], [], 0.0
+        paths, general, with_deltas, total, shares = [], [], [], 0.0, []
         for m in model.layers[n.layer]:
             local = self.local_factor(m, n.out, keys.d_net_d_source(self.s, m.label, n.label))
             delta_symbol, delta_value = self.deltas[m.label]
@@ -110,12 +110,13 @@ class Backward:
             product_form = sp.Mul(delta_symbol, local_symbol, evaluate=False)
             product = Eq(book.tex(product_form), (book.substituted(product_form),), product_value)
             total += product_value.value
+            shares.append(product_value.value)
             delta_eq = Eq(book.tex(delta_symbol), (book.tex(partial(model.loss_total, m.net)),), delta_value)
             paths.append(Path(m.label, label(m.label), delta_eq, local, product))
             general.append(sp.Mul(partial(model.loss_total, m.net), partial(m.net, n.out), evaluate=False))
             with_deltas.append(sp.Mul(delta_symbol, m.net_derivative(n.out), evaluate=False))
         symbol = partial(model.loss_total, n.out)
-        value = book.value(keys.d_out(self.s, n.label), total)
+        value = book.value(keys.d_out(self.s, n.label), fmt.settled(total, shares))
         forms = tuple(sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
                       for terms in (general, with_deltas))
         return Factor(book.tex(symbol), book.tex(n.out), None, book.eq(symbol, forms, value), tuple(paths))
@@ -150,7 +151,7 @@ class Backward:
         """dE/dp = sum over the neurons p feeds of dE/dout * dout/din * din/dp."""
         model, book = self.model, self.book
         p_symbol = model.param_symbol[p.name]
-        general, terms, shown, total = [], [], [], 0.0
+        general, terms, shown, total, shares = [], [], [], 0.0, []
         for n in neurons:
             local = self.local_factor(n, p_symbol, keys.d_net_d_param(self.s, n.label, p.name))
             delta_symbol, delta_value = self.deltas[n.label]
@@ -161,8 +162,9 @@ class Backward:
             terms.append(Term(n.label, label(n.label), self.known[n.label], delta, local))
             shown.append(sp.Mul(delta_symbol, n.net_derivative(p_symbol), evaluate=False))
             total += delta_value.value * local.eq.value.value
+            shares.append(delta_value.value * local.eq.value.value)
         symbol = partial(model.loss_total, p_symbol)
-        value = book.value(keys.sample_gradient(self.s, p.name), total)
+        value = book.value(keys.sample_gradient(self.s, p.name), fmt.settled(total, shares))
         result = book.eq(symbol, (sp.Add(*shown, evaluate=False) if len(shown) > 1 else shown[0],), value)
         general_form = sp.Add(*general, evaluate=False) if len(general) > 1 else general[0]
         return Chain(p.name, book.names[p_symbol], book.eq(symbol, (general_form,), None, with_numbers=False),

@@ -60,7 +60,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
         reductions=tuple(reductions), updates=tuple(updates), summary=tuple(summary),
         focus=spec.focus, in_full=in_full if in_full < spec.samples else None, others=others,
-        **_network(model, book, samples), **_losses(model, book, samples, summary, training))
+        **_network(model, book, samples), **_losses(model, book, samples, summary, training, numbers))
 
 
 def _network(model: Model, book: Book, samples) -> dict:
@@ -73,11 +73,12 @@ def _network(model: Model, book: Book, samples) -> dict:
                                for s in samples)}
 
 
-def _losses(model: Model, book: Book, samples, summary, training: bool) -> dict:
+def _losses(model: Model, book: Book, samples, summary, training: bool, numbers: dict[str, float] | None) -> dict:
     """The loss reduced over the samples, each output's share, and (with training) the loss after the
-    step, at the updated parameters."""
+    step, at the updated parameters, unless it is infinite (by either engine's count)."""
     scale = len(samples) if model.spec.reduction == "mean" else 1
-    after = loss_after(model, {row.name: row.updated.value for row in summary}) if training else None
+    finite = numbers is None or keys.LOSS_AFTER in numbers
+    after = loss_after(model, {row.name: row.updated.value for row in summary}) if training and finite else None
     return {"total_loss": book.value(keys.LOSS, sum(s.loss_total.value.value for s in samples) / scale),
             "loss_terms": tuple(book.value(keys.loss_term(n.label),
                                            sum(s.loss_terms[j].value.value for s in samples) / scale)
@@ -104,6 +105,7 @@ def _gradients(model: Model, book: Book, table: Notation, samples, penalty: Pena
         objective = penalty.objective if penalty else model.loss_total
         book.names[symbol] = book.tex(partial(objective, model.param_symbol[p.name]))
         per_sample = [by_param[p.name].result for by_param in chains]
+        shares = [eq.value.value / (len(per_sample) if spec.reduction == "mean" else 1) for eq in per_sample]
         total = sum(eq.value.value for eq in per_sample)
         if spec.reduction == "mean":
             total /= len(per_sample)
@@ -111,9 +113,10 @@ def _gradients(model: Model, book: Book, table: Notation, samples, penalty: Pena
         summed = _summed(model, book, table, p.name, len(per_sample)) if len(per_sample) > SPELLED_OUT else form
         if penalty and p.kind == "weight":
             total += spec.l2 / spec.samples * p.value
+            shares.append(spec.l2 / spec.samples * p.value)
             form, summed = (sp.Add(f, penalty.gradient(model.param_symbol[p.name]), evaluate=False)
                             for f in (form, summed))
-        gradients[p.name] = book.assign(symbol, keys.gradient(p.name), total)
+        gradients[p.name] = book.assign(symbol, keys.gradient(p.name), fmt.settled(total, shares))
         if len(samples) > 1 or (penalty and p.kind == "weight"):
             shown = dedupe([book.tex(summed), book.substituted(form)], gradients[p.name])
             reductions.append(Eq(book.tex(symbol), tuple(shown), gradients[p.name]))

@@ -160,4 +160,6 @@ def _step(spec: Spec, arrays: Arrays, run: _Pass, values: dict[str, float]) -> N
     if spec.learning_rate is not None:
         after = arrays.replaced({p: values[keys.updated(p.name)] for p in spec.parameters() if p.trainable})
         _, outs = forward(spec, after, run.x)
-        values[keys.LOSS_AFTER] = scale * LOSSES[spec.loss][0](outs[-1], run.t).sum()
+        loss = scale * LOSSES[spec.loss][0](outs[-1], run.t).sum()
+        if np.isfinite(loss):  # a step too long for a saturated output is the document's to skip, no error
+            values[keys.LOSS_AFTER] = loss
