@@ -73,6 +73,12 @@ class Derivation:
         view = _DISPLAY.get("markdown")
         return view(self) if view else None
 
+    def _repr_html_(self) -> str | None:
+        """The document as HTML with its maths as MathML, for notebooks opened offline or exported
+        (Markdown's maths needs MathJax, which a notebook loads from the network)."""
+        view = _DISPLAY.get("html")
+        return view(self) if view else None
+
 
 _DISPLAY: dict[str, Callable[[Derivation], str]] = {}  # mime kind -> view; written once, by derive.views
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from ..ir import register_display
 from .document import FORMATS, document, files, pdf
-from .html import jupyter
+from .html import jupyter, jupyter_html
 from .templates import LANGUAGES
 
 register_display("markdown", jupyter)
+register_display("html", jupyter_html)
 
 __all__ = ["FORMATS", "LANGUAGES", "document", "files", "pdf"]

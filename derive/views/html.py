@@ -99,3 +99,9 @@ def jupyter(derivation: Derivation) -> str:
     for figure in derivation.figures:
         text = text.replace(f"]({figure.file})", f"]({data_uri(figure)})")
     return text
+
+
+def jupyter_html(derivation: Derivation) -> str:
+    """The HTML Jupyter shows for a derivation: the document's body, maths as MathML, figures inlined,
+    with the page's styles for maths scoped to it."""
+    return render_template(environment(), "jupyter.html.j2", body=body(markdown_view(derivation), derivation.figures))
