@@ -111,3 +111,18 @@ def test_the_loss_after_the_step_is_shown_and_right():
         shown = f"before the step: ${d.total_loss.tex}$; after it, with the updated parameters: ${d.loss_after.tex}$"
         assert shown in text
         assert json.loads(derive.document(d, "json"))["loss"]["after_update"] == d.loss_after.value
+
+
+def test_a_softmax_layer_derives_every_output_derivative_before_the_deltas_use_them(preset):
+    d = preset("softmax-3443")
+    text = derive.document(d, "md")
+    backward = text[text.index("## 5. Backward pass"):]
+    first_delta = backward.index("#### Neuron $o_{1}$")
+    for k in (1, 2, 3):
+        derived = rf"\frac{{\partial E_{{\rm total}}}}{{\partial {{\rm out}}_{{o_{{{k}}}}}}} &="
+        assert backward.index(derived) < first_delta
+    lhs = [e.lhs for e in d.equations]
+    assert len(d.equations) == 3 and not any(r"\partial b" in e for e in lhs)  # no biases: no BP3
+    assert "J^{(L)}" in d.equations[0].rhs[0] and r"\circ" not in d.equations[0].rhs[0]
+    assert "BP3, the gradient of the biases, does not arise" in text
+    assert len(preset("two-two-two").equations) == 4

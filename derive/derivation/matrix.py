@@ -37,18 +37,21 @@ def matrix_names(model: Model, table: Notation, l: int | None) -> dict[str, sp.E
 
 
 def equations(model: Model, table: Notation) -> tuple[Eq, ...]:
-    """BP1-BP4 in matrix form, for a general layer l and the output layer L."""
+    """BP1-BP4 in matrix form, for a general layer l and the output layer L (BP1 through the Jacobian for a
+    softmax output; BP3 only when some layer has a bias)."""
     general = matrix_names(model, table, None)
     loss = table.loss_total.format()
     output_delta = sp.MatrixSymbol(r"\delta^{(L)}", 1, 1)
     slope_out = sp.MatrixSymbol(r"f'\left(z^{(L)}\right)", 1, 1)
     grad_a = sp.MatrixSymbol(rf"\nabla_{{a^{{(L)}}}} {loss}", 1, 1)
-    return (
-        Eq(tex(output_delta, {}), (tex(sp.HadamardProduct(grad_a, slope_out), {}),)),
-        Eq(tex(general["delta"], {}), (tex(general["rule"], {}),)),
-        Eq(tex(general["bias"], {}), (tex(general["delta"], {}),)),
-        Eq(tex(general["gradient"], {}), (tex(general["outer"], {}),)),
-    )
+    if model.layers[-1][0].activation.elementwise:
+        bp1 = sp.HadamardProduct(grad_a, slope_out)
+    else:  # a softmax output: each delta sums over the layer's outputs, through its Jacobian
+        bp1 = sp.MatMul(sp.Transpose(sp.MatrixSymbol(r"J^{(L)}", 1, 1)), grad_a, evaluate=False)
+    found = [Eq(tex(output_delta, {}), (tex(bp1, {}),)), Eq(tex(general["delta"], {}), (tex(general["rule"], {}),))]
+    if any(style != "none" for style in model.spec.bias):  # BP3 only where there is a bias
+        found.append(Eq(tex(general["bias"], {}), (tex(general["delta"], {}),)))
+    return (*found, Eq(tex(general["gradient"], {}), (tex(general["outer"], {}),)))
 
 
 
