@@ -3,6 +3,7 @@ rejected degenerate variants, tolerances and the command line."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -256,3 +257,20 @@ def test_html_and_pdf_sheets(tmp_path):
         if "pdf" in formats:
             for stem in ("exercises", "answers"):
                 assert (tmp_path / f"{stem}{suffix}.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_a_key_works_out_what_is_asked(tmp_path):
+    """One gradient asked: the worked solution writes out that gradient's chain only (every parameter
+    stays in the summary table); outputs asked: the forward pass and the error, no backward pass."""
+    variants = generate(3, 4, "hidden-gradient")
+    _, key = exercises.sheets(variants, Tolerance("relative", 0.01), "hidden-gradient", "en")
+    parts = key.split("\n## ")[1:]
+    for v, part in zip(variants, parts):
+        (asked,) = v.asked
+        name = asked.key.split(":")[1]
+        chains = re.findall(r"^#+ Gradient of \$(\w)_\{(\d+)\}\$$", part, re.M)
+        assert ["".join(c) for c in chains] == [name]
+        summary = part[part.index("Summary"):]
+        assert all(f"| ${p[0]}_{{{p[1:]}}}$ |" in summary for p in ("w1", "w5", "b1", "b4"))
+    _, key = exercises.sheets(generate(2, 4, "forward"), Tolerance("relative", 0.01), "forward", "en")
+    assert "Forward pass" in key and "Backward pass" not in key

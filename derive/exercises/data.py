@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .. import fmt
+from .. import fmt, keys
 from ..crosscheck import reference, verify
 from ..derivation import build
 from ..spec import load
@@ -51,13 +51,26 @@ def json_view(variants: list[Variant], tolerance: Tolerance, level: str, seed: i
                                      "tolerance": tolerance.describe()} for a in v.asked]} for v in variants]}
 
 
+def worked(variant: Variant) -> dict:
+    """The spec of the variant's worked solution: focused on the asked gradients, or without training
+    when only outputs are asked."""
+    asked = [keys.parse(a.key) for a in variant.asked]
+    if all(k.kind == "out" for k in asked):
+        return {key: value for key, value in variant.spec.items() if key != "training"}
+    focus = [k.args[0] for k in asked if k.kind in ("grad", "updated")]
+    params = load(variant.spec).parameters()
+    return variant.spec if len(set(focus)) == sum(p.trainable for p in params) else variant.spec | {"focus": focus}
+
+
 MAX_HEADING = 6  # Markdown (and HTML) have six heading levels; a seventh # is literal text
 
 
-def solution(raw: dict, lang: str) -> str:
-    """A variant's complete worked solution (verified like any document; without figures), its
-    headings two levels down to sit under the variant's heading (never below level six)."""
-    spec = load(raw)
+def solution(variant: Variant, lang: str) -> str:
+    """A variant's worked solution of what it asks (verified like any document; without figures): the
+    forward pass for outputs, the chains of the asked gradients only (the others in the summary table),
+    everything for a full step; its headings two levels down to sit under the variant's heading (never
+    below level six)."""
+    spec = load(worked(variant))
     numbers = reference(spec)
     derivation = build(spec, numbers=numbers)
     verify(spec, derivation, numbers)

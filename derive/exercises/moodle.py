@@ -34,7 +34,7 @@ def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
     root = ET.Element("quiz")
     category = ET.SubElement(root, "question", {"type": "category"})
     _text(category, "category", f"$course$/derive/{level}")
-    solutions = solutions or [solution(v.spec, lang) for v in variants]
+    solutions = solutions or [solution(v, lang) for v in variants]
     for v, worked in zip(variants, solutions):
         data = view([v], tolerance, level)
         single = len(v.asked) == 1

@@ -24,7 +24,7 @@ def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
     env = environment()
     sheet = render_template(env, "exercises.md.j2", s=data, t=t, answers=False, solutions=[], question=False, blanks=[])
     key = render_template(env, "exercises.md.j2", s=data, t=t, answers=True, question=False, blanks=[],
-                  solutions=solutions or [solution(v.spec, lang) for v in variants])
+                  solutions=solutions or [solution(v, lang) for v in variants])
     return tidy(sheet), tidy(key)
 
 
@@ -40,7 +40,7 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
         out["submissions.csv"] = template_csv(answers).encode("utf-8")  # the students' answers, to fill in
     sheet_formats = {"md", "html", "pdf"} & set(formats)
     # each variant's worked solution, written once per language for the key and the Moodle feedback
-    solutions = {lang: [solution(v.spec, lang) for v in variants]
+    solutions = {lang: [solution(v, lang) for v in variants]
                  for lang in (langs if sheet_formats or "moodle" in formats else ())}
     for lang in langs if sheet_formats else ():
         sheet, key = sheets(variants, tolerance, level, lang, solutions[lang])
