@@ -189,7 +189,10 @@ def evaluate(chains: list[Chain], starts: list[int], given: frozenset[float]) ->
     consistent: set[int] = set()
     broken = []
     for chain in chains:
-        values = [(value(raw, given), a, b, raw) for a, b, raw in chain.sides]
+        # a side that is one number is a result, rounded as written, even when it equals a number of the
+        # spec (an update 1.3 - 1.6e-11 written as 1.3); the spec's numbers are exact as operands only
+        values = [(value(raw, frozenset() if re.fullmatch(r"-?\d+\.\d+", clean(raw)) else given), a, b, raw)
+                  for a, b, raw in chain.sides]
         for (left, a1, b1, raw1), (right, a2, b2, raw2) in zip(values, values[1:]):
             if left is None or right is None:
                 continue
