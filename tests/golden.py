@@ -39,9 +39,9 @@ def produce_case(name: str) -> dict[str, str]:
     }
 
 
-def produce_preset(name: str, notation: str) -> dict[str, str]:
-    """The IR of one built-in example in one notation."""
-    return {f"{name}.{notation}.ir.txt": ir.dump(derive.derive(name, notation=notation)) + "\n"}
+def produce_preset(name: str, notation: str, derivation=None) -> dict[str, str]:
+    """The IR of one built-in example in one notation (`derivation`: already derived in it)."""
+    return {f"{name}.{notation}.ir.txt": ir.dump(derivation or derive.derive(name, notation=notation)) + "\n"}
 
 
 def everything() -> dict[str, str]:

@@ -220,7 +220,7 @@ def test_a_structural_zero_is_shown_as_zero_and_checks_clean(tmp_path, capsys):
     assert main(["check", str(tmp_path / "shared.toml"), str(document)]) == 0, capsys.readouterr().out
 
 
-RANDOM_CHECKS = int(os.environ.get("DERIVE_RANDOM_CHECKS", "15"))  # 200 for the full run (about two minutes)
+RANDOM_CHECKS = int(os.environ.get("DERIVE_RANDOM_CHECKS", "8"))  # 200 for the full run (about two minutes)
 
 
 def test_derive_check_finds_nothing_wrong_in_random_networks_documents():
