@@ -201,6 +201,14 @@ class Key:
     rate: str | None = None  # a learning rate other than the spec's (updated:w5@0.1)
     how: str | None = None  # derived: complement, exp, exp1, error, error2
 
+    @property
+    def form(self) -> str:
+        """The kind, told apart where one kind has two forms: dout/din2 (a softmax layer's Jacobian entry,
+        dout_k/din_n) and E0 (the whole loss, no output named)."""
+        if self.kind == "dout/din" and len(self.args) == 2:
+            return "dout/din2"
+        return "E0" if self.kind == "E" and not self.args else self.kind
+
 
 _DERIVED = ("complement", "exp", "exp1", "error", "error2")
 _RATED = ("lr", "updated")  # kinds with a learning rate after an @
@@ -258,8 +266,7 @@ def readable(key: str, lang: str = "en", several: bool = True) -> str:
     if k.kind in ("lr", "after"):
         name = words[k.kind]
     else:
-        pattern = "dout/din2" if k.kind == "dout/din" and len(k.args) == 2 else "E0" if k.kind == "E" and not \
-            k.args else k.kind
+        pattern = k.form
         name = _NAMES[pattern].format(*k.args)
     if k.how:
         name = _NAMES[k.how].format(name)

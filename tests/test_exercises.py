@@ -8,11 +8,10 @@ import re
 import numpy as np
 import pytest
 
-from derive import exercises
+from derive import exercises, fmt
 from derive.cli import main
 from derive.errors import UsageError
 from derive.exercises import LEVELS, Tolerance, generate, parse_tolerance
-from derive.exercises import data as exercise_data
 from derive.exercises import variants as variant_draws
 
 
@@ -77,7 +76,7 @@ def test_the_sheet_holds_no_answer_and_the_key_holds_every_one():
     for v in variants:
         assert f"Exercise {v.id}" in sheet and f"Exercise {v.id}" in key
         for a in v.asked:
-            shown = exercise_data._shown(a.value)
+            shown = fmt.plain(a.value)
             if len(shown.lstrip("-").replace(".", "").lstrip("0")) >= 4:  # long enough not to be a given number
                 assert shown not in sheet, (v.id, a.key)
                 assert f"{a.label} = {shown}" in key
@@ -253,7 +252,7 @@ def test_html_and_pdf_sheets(tmp_path):
         assert sheet.startswith("<!DOCTYPE html>") and "<math" in sheet and "<script" not in sheet
         for v in variants:
             for a in v.asked:
-                assert exercise_data._shown(a.value) not in sheet and exercise_data._shown(a.value) in key
+                assert fmt.plain(a.value) not in sheet and fmt.plain(a.value) in key
         if "pdf" in formats:
             for stem in ("exercises", "answers"):
                 assert (tmp_path / f"{stem}{suffix}.pdf").read_bytes().startswith(b"%PDF-")

@@ -52,8 +52,7 @@ _PATTERNS = {
 
 def _pattern(key: str) -> re.Pattern | None:
     k = keys.parse(key)
-    kind = "dout/din2" if k.kind == "dout/din" and len(k.args) == 2 else "E0" if k.kind == "E" and not k.args \
-        else k.kind
+    kind = k.form
     pattern = _PATTERNS.get(kind)
     return re.compile(pattern.format(*map(_label, k.args))) if pattern else None
 

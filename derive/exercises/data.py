@@ -15,10 +15,6 @@ from .tolerance import Tolerance
 from .variants import NOTATION, Variant
 
 
-def _shown(value: float) -> str:
-    return fmt.plain(value)
-
-
 def view(variants: list[Variant], tolerance: Tolerance, level: str) -> dict:
     """Plain data for the sheet and key templates (every number already formatted)."""
     rows = []
@@ -31,15 +27,15 @@ def view(variants: list[Variant], tolerance: Tolerance, level: str) -> dict:
             "shape": "-".join(map(str, spec.layers)),
             "activations": list(dict.fromkeys(spec.activations)),
             "loss": spec.loss,
-            "inputs": [(names[x], _shown(value)) for x, value in zip(model.inputs, spec.inputs[0])],
-            "targets": [(names[t], _shown(value)) for t, value in zip(model.targets, spec.targets[0])],
+            "inputs": [(names[x], fmt.plain(value)) for x, value in zip(model.inputs, spec.inputs[0])],
+            "targets": [(names[t], fmt.plain(value)) for t, value in zip(model.targets, spec.targets[0])],
             "parameters": [(names[model.param_symbol[p.name]], spec.labels[p.layer - 1][p.src] if p.kind == "weight"
-                            else None, spec.labels[p.layer][p.dest] if p.dest is not None else None, _shown(p.value))
+                            else None, spec.labels[p.layer][p.dest] if p.dest is not None else None, fmt.plain(p.value))
                            for p in spec.parameters()],
-            "rate": _shown(spec.learning_rate),
-            "asked": [(a.label, _shown(a.value), a.key) for a in v.asked],
+            "rate": fmt.plain(spec.learning_rate),
+            "asked": [(a.label, fmt.plain(a.value), a.key) for a in v.asked],
         })
-    shown = str(int(tolerance.value)) if tolerance.kind == "significant" else _shown(tolerance.value)
+    shown = str(int(tolerance.value)) if tolerance.kind == "significant" else fmt.plain(tolerance.value)
     return {"level": level, "tolerance": tolerance, "tolerance_value": shown, "variants": rows}
 
 
