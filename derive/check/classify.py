@@ -24,6 +24,7 @@ from . import reading
 from .quantities import Index, Quantity, quantities
 from .reading import BrokenEquality, Chain
 
+_MATRIX = re.compile(r"\\begin\{[a-zA-Z]*matrix\*?\}")
 NEAR = 0.02  # relative: a wrong operand within 2% of a quantity is taken to mean it
 
 
@@ -91,8 +92,11 @@ def _aligned_symbol(chain: Chain, index: int, start: int) -> tuple[str, bool] | 
     position = next((i for i, (x, y, _) in enumerate(atoms) if a + x <= start < a + y), None)
     if position is None:
         return None
+    matrix = _MATRIX.search(raw) is not None
     for earlier in reversed(chain.sides[:index]):
         symbols = reading.atoms(earlier[2])
+        if (_MATRIX.search(earlier[2]) is not None) != matrix:
+            continue  # a matrix's cells line up with no symbol of a side without one (J^T grad E)
         if len(symbols) == len(atoms) and not re.fullmatch(r"-?\d+(\.\d+)?", symbols[position][2]):
             x = symbols[position][0]
             return symbols[position][2], earlier[2][:x].rstrip().endswith("-")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..symbolic import Model, value_of
+from ..symbolic import Model, precise
 
 
 def loss_after(model: Model, updated: dict[str, float]) -> float | None:
@@ -27,8 +27,8 @@ def _loss_after(model: Model, updated: dict[str, float]) -> float:
         env |= {model.param_symbol[p.name]: updated.get(p.name, p.value) for p in model.params}
         for layer in model.layers:
             for n in layer:
-                env[n.net] = value_of(n.net_display, env)
+                env[n.net] = precise(n.net_display, env)
             for n in layer:  # a softmax output needs every net input of its layer
-                env[n.out] = value_of(n.out_eval, env)
-        totals.append(value_of(model.loss_expr, env))
+                env[n.out] = precise(n.out_eval, env)
+        totals.append(float(precise(model.loss_expr, env)))
     return sum(totals) / (len(totals) if spec.reduction == "mean" else 1)

@@ -6,7 +6,7 @@ import sympy as sp
 
 from .. import fmt
 from ..ir import Eq, Value
-from ..symbolic import tex, value_of
+from ..symbolic import precise, tex
 
 
 class Book:
@@ -21,15 +21,19 @@ class Book:
         self.by_key: dict[str, float] = dict(parent.by_key) if parent else {}  # every number by quantity key
         self._placeholders = 0
 
-    def value(self, key: str, number: float) -> Value:
+    def value(self, key: str, number) -> Value:
+        """The shown value of `key`: `number` (a float, or a precise value of `evaluate`) as float64."""
+        number = float(number)
         self.by_key[key] = number
         return Value(key, number, fmt.latex(number, self.digits))
 
-    def assign(self, symbol: sp.Symbol, key: str, number: float) -> Value:
-        """Give `symbol` a value: it prints as that number in substituted forms from now on."""
+    def assign(self, symbol: sp.Symbol, key: str, number) -> Value:
+        """Give `symbol` a value: it prints as that number in substituted forms from now on, and later
+        expressions use it at the precision it was computed with."""
         self.env[symbol] = number
-        self.numbers[symbol] = fmt.operand(number, self.digits)
-        return self.value(key, number)
+        value = self.value(key, number)
+        self.numbers[symbol] = fmt.operand(value.value, self.digits)
+        return value
 
     def entry(self, key: str, found: list[Value]) -> sp.Symbol:
         """A placeholder for the already computed quantity `key`, recorded in `found` (matrix entries)."""
@@ -45,8 +49,9 @@ class Book:
         self.names[symbol] = name
         return symbol, self.assign(symbol, key, number)
 
-    def evaluate(self, expr: sp.Expr) -> float:
-        return value_of(expr, self.env)
+    def evaluate(self, expr: sp.Expr):
+        """The value of `expr` in extended precision (derive.symbolic.evaluate)."""
+        return precise(expr, self.env)
 
     def tex(self, expr: sp.Basic) -> str:
         return tex(expr, self.names)
@@ -54,11 +59,18 @@ class Book:
     def substituted(self, expr: sp.Basic) -> str:
         return tex(expr, self.numbers, numbers=True)
 
-    def eq(self, lhs: sp.Basic, forms: tuple[sp.Basic, ...], value: Value | None, with_numbers: bool = True) -> Eq:
-        """lhs = each form symbolically [= the last form with numbers] [= value]."""
+    def reproduces(self, expr: sp.Expr, number: float) -> bool:
+        """Whether `expr` at its operands' shown (rounded) numbers gives `number` to about six digits: not
+        so for out (1 - out) with a saturated out = 1 - 3.6e-11 shown as 0.99999999996."""
+        shown = {symbol: float(fmt.plain(float(self.env[symbol]), self.digits)) for symbol in expr.free_symbols}
+        return abs(float(precise(expr, shown)) - number) <= 1e-6 * abs(number)
+
+    def eq(self, lhs: sp.Basic, forms: tuple[sp.Basic, ...], value: Value | None, with_numbers: bool = True,
+           numbers_of: sp.Basic | None = None) -> Eq:
+        """lhs = each form symbolically [= the last form (or `numbers_of`) with numbers] [= value]."""
         rhs = [self.tex(f) for f in forms]
         if with_numbers and forms:
-            rhs.append(self.substituted(forms[-1]))
+            rhs.append(self.substituted(forms[-1] if numbers_of is None else numbers_of))
         return Eq(self.tex(lhs), tuple(dedupe(rhs, value)), value)
 
 

@@ -14,7 +14,7 @@ from .. import keys
 from ..spec import Spec
 from . import kernels
 from .arrays import Arrays
-from .functions import ACTIVATIONS, LOSSES, softmax
+from .functions import ACTIVATIONS, LOSSES, complement, softmax
 
 
 def forward(spec: Spec, arrays: Arrays, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -32,8 +32,8 @@ def loss(spec: Spec, arrays: Arrays) -> float:
     """The reduced loss of the whole batch."""
     x, t = np.array(spec.inputs), np.array(spec.targets)
     with np.errstate(all="ignore"):
-        _, outs = forward(spec, arrays, x)
-    per_sample = LOSSES[spec.loss][0](outs[-1], t).sum(axis=1)
+        nets, outs = forward(spec, arrays, x)
+        per_sample = LOSSES[spec.loss][0](outs[-1], t, complement(spec.activations[-1], nets[-1], outs[-1])).sum(axis=1)
     data = per_sample.mean() if spec.reduction == "mean" else per_sample.sum()
     return float(data + penalty(spec, arrays))
 
@@ -79,15 +79,19 @@ def _backward(spec: Spec, arrays: Arrays, values: dict[str, float]) -> _Pass:
     x, t = np.array(spec.inputs, dtype=np.float64), np.array(spec.targets, dtype=np.float64)
     nets, outs = forward(spec, arrays, x)
     terms_fn, grad_fn = LOSSES[spec.loss]
-    d_out = grad_fn(outs[-1], t)
+    rest = complement(spec.activations[-1], nets[-1], outs[-1])
+    d_out = grad_fn(outs[-1], t, rest)
     deltas: list[np.ndarray] = [np.empty(0)] * spec.depth
     d_outs: list[np.ndarray] = [np.empty(0)] * spec.depth
     for l in range(spec.depth, 0, -1):
         d_outs[l - 1] = d_out
         y, labels = outs[l], spec.labels[l]
         if spec.activations[l - 1] == "softmax":
-            # d out_k / d in_n = y_k (delta_kn - y_n); delta_n = sum_k dE/dy_k * that
-            jacobian = y[:, :, None] * (np.eye(y.shape[1])[None] - y[:, None, :])
+            # d out_k / d in_n = y_k (delta_kn - y_n), y_k (1 - y_k) on the diagonal with 1 - y_k's digits;
+            # delta_n = sum_k dE/dy_k * that
+            eye = np.eye(y.shape[1])[None]
+            jacobian = y[:, :, None] * ((eye - y[:, None, :]) * (1 - eye)
+                                        + eye * complement("softmax", nets[l - 1], y)[:, None, :])
             deltas[l - 1] = np.einsum("sk,skn->sn", d_out, jacobian)
             for s in range(len(x)):
                 for k, out_label in enumerate(labels):
@@ -100,7 +104,7 @@ def _backward(spec: Spec, arrays: Arrays, values: dict[str, float]) -> _Pass:
                 for j, label in enumerate(labels):
                     values[keys.d_activation(s, label)] = derivative[s, j]
         d_out = kernels.matmul(deltas[l - 1], arrays.weights[l - 1])
-    return _Pass(x, t, nets, outs, terms_fn(outs[-1], t), d_outs, deltas)
+    return _Pass(x, t, nets, outs, terms_fn(outs[-1], t, rest), d_outs, deltas)
 
 
 def _sample(spec: Spec, arrays: Arrays, run: _Pass, s: int, values: dict[str, float]) -> None:
@@ -159,7 +163,8 @@ def _step(spec: Spec, arrays: Arrays, run: _Pass, values: dict[str, float]) -> N
         values[keys.updated(p.name)] = p.value - spec.learning_rate * gradient
     if spec.learning_rate is not None:
         after = arrays.replaced({p: values[keys.updated(p.name)] for p in spec.parameters() if p.trainable})
-        _, outs = forward(spec, after, run.x)
-        loss = scale * LOSSES[spec.loss][0](outs[-1], run.t).sum()
+        nets, outs = forward(spec, after, run.x)
+        rest = complement(spec.activations[-1], nets[-1], outs[-1])
+        loss = scale * LOSSES[spec.loss][0](outs[-1], run.t, rest).sum()
         if np.isfinite(loss):  # a step too long for a saturated output is the document's to skip, no error
             values[keys.LOSS_AFTER] = loss

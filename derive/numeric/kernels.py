@@ -61,3 +61,11 @@ def log(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 def tanh(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return _map(math.tanh, x, out)
+
+
+def log1p(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """ln(1 + x) elementwise, exact near x = 0; nan below -1 (as np.log1p)."""
+    try:
+        return _map(math.log1p, x, out)
+    except ValueError:
+        return _map(lambda v: math.log1p(v) if v > -1 else -math.inf if v == -1 else math.nan, x, out)

@@ -7,10 +7,11 @@ differentiates the whole loss, and nothing here sees a number computed by derive
 from __future__ import annotations
 
 from .activations import Activation, activation
+from .evaluate import precise
 from .losses import LOSSES
-from .model import Model, Neuron, local_derivative, value_of
+from .model import Model, Neuron, local_derivative
 from .notation import NOTATIONS, Notation
 from .printer import label, partial, tex
 
 __all__ = ["LOSSES", "NOTATIONS", "Activation", "Model", "Neuron", "Notation", "activation", "label",
-           "local_derivative", "partial", "tex", "value_of"]
+           "local_derivative", "partial", "precise", "tex"]
