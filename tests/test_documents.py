@@ -126,3 +126,13 @@ def test_a_softmax_layer_derives_every_output_derivative_before_the_deltas_use_t
     assert "J^{(L)}" in d.equations[0].rhs[0] and r"\circ" not in d.equations[0].rhs[0]
     assert "BP3, the gradient of the biases, does not arise" in text
     assert len(preset("two-two-two").equations) == 4
+
+
+@pytest.mark.parametrize("notation, shown", [("in-out", None), ("net-out", None), ("ng", "a^{(1)}_{0} = 1")])
+def test_a_bias_unit_is_defined_only_where_the_notation_names_it(notation, shown):
+    """A notation that writes the bias unit as the constant 1 has nothing to define ("$1 = 1$" said nothing)."""
+    text = derive.document(derive.derive("bias-node", notation=notation), "md")
+    assert "$1 = 1$" not in text
+    assert ("bias units" in text) == (shown is not None)
+    if shown:
+        assert f"${shown}$" in text

@@ -23,6 +23,7 @@ def sample(model: Model, book: Book, s: int, table: Notation, focus: set[str], n
     targets = tuple(Eq(book.names[t], (), book.assign(t, keys.target(s, n.label), value))
                     for t, n, value in zip(model.targets, model.outputs, spec.targets[s]))
     units = tuple(Eq(book.names[u], (), book.assign(u, keys.unit(s, l), 1.0)) for l, u in model.units.items())
+    units = tuple(u for u in units if u.lhs != "1")  # a notation that writes the unit as 1 has nothing to define
     forward = tuple(_forward(book, layer, s) for layer in model.layers)
     loss_terms = tuple(
         book.eq(symbol, (display,), book.assign(symbol, keys.error(s, n.label), book.evaluate(display.doit())))
