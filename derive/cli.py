@@ -6,9 +6,14 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import os
+import signal
 import sys
+import threading
+import warnings
 from pathlib import Path
 
+import numpy as np
 import tqdm
 
 from . import __version__, check, exercises
@@ -106,7 +111,51 @@ def _grade_parser(commands) -> None:
     gr.add_argument("-o", "--output", default="scores.csv", help="the scores CSV (default: scores.csv)")
 
 
+class _Signalled(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like Ctrl-C, so that every temporary file is removed."""
+
+
+def _on_signal(number, frame) -> None:
+    raise _Signalled(number)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; whatever happens, one line on stderr and an exit code, never a traceback:
+    0 done, 1 derive check found something, 2 bad input or a file that cannot be written, 3 a bug of
+    derive's own (its numbers disagree), 130 Ctrl-C, 128 + n another signal, 141 a closed pipe."""
+    main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
+    handlers = {number: signal.signal(number, _on_signal) for number in _SIGNALS} if main_thread else {}
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # overflow is reported by its checks, not NumPy
+            return _main(argv)
+    except KeyboardInterrupt:
+        print("derive: interrupted; nothing of this run was written", file=sys.stderr)
+        return 130
+    except _Signalled as exc:
+        print(f"derive: stopped by signal {exc.args[0]}; nothing of this run was written", file=sys.stderr)
+        return 128 + exc.args[0]
+    except BrokenPipeError:  # `derive presets | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except MemoryError:
+        print("derive: error: out of memory (see the size limits in docs/spec.md)", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug of derive's own: one line, unless DERIVE_TRACEBACK asks for the whole story
+        if os.environ.get("DERIVE_TRACEBACK"):
+            raise
+        print(f"derive: internal error: {exc.__class__.__name__}: {exc} (a bug in derive; DERIVE_TRACEBACK=1 "
+              "shows where)", file=sys.stderr)
+        return 3
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         if args.command == "presets":

@@ -1,4 +1,5 @@
-"""PDF: the LaTeX document compiled by latexmk with xelatex (Chinese through ctex), in a scratch folder.
+"""PDF: the LaTeX document compiled by latexmk with xelatex (Chinese through ctex), in a scratch folder,
+with TeX's shell escape off (a document or template can run no program).
 
 The same input gives the same bytes: SOURCE_DATE_EPOCH fixes the dates xelatex writes, and the PDF's
 identifier derives from them.
@@ -13,11 +14,13 @@ import tempfile
 from pathlib import Path
 
 from ..errors import ToolError
+from ..files import remove_stale
 
 INSTALL = ("--format pdf needs xelatex and latexmk; on Debian: apt-get install texlive-xetex latexmk "
            "texlive-latex-extra texlive-lang-chinese fonts-dejavu-core")
 EPOCH = "946684800"  # 2000-01-01: every PDF carries this date, not the day it was made
 TIMEOUT = 900
+SCRATCH = "derive-pdf-"  # + process id + "-" + random, in the temporary folder
 
 
 CHINESE = ("--format pdf in Chinese needs the ctex package (ctexart.cls), which TeX Live lacks here; on "
@@ -54,13 +57,14 @@ def compile_pdf(tex: str, files: dict[str, bytes], name: str = "document", lang:
     problem = missing(lang)
     if problem:
         raise ToolError(problem)
-    with tempfile.TemporaryDirectory(prefix="derive-pdf-") as folder:
-        root = Path(folder)
+    remove_stale(Path(tempfile.gettempdir()), SCRATCH)  # the scratch folders of runs killed outright
+    root = Path(tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-"))
+    try:
         (root / f"{name}.tex").write_text(tex, encoding="utf-8")
         for file, data in files.items():
             (root / file).write_bytes(data)
-        command = ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
-                   f"{name}.tex"]
+        command = ["latexmk", "-xelatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
+                   "-file-line-error", f"{name}.tex"]
         env = os.environ | {"SOURCE_DATE_EPOCH": EPOCH, "FORCE_SOURCE_DATE": "1"}
         try:
             result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT)
@@ -73,6 +77,8 @@ def compile_pdf(tex: str, files: dict[str, bytes], name: str = "document", lang:
                 raise ToolError(CHINESE)
             raise ToolError(f"xelatex failed on {name}.tex: {first}")
         return pdf.read_bytes()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _first_error(log: Path) -> str:
