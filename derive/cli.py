@@ -207,15 +207,15 @@ def _exercises(args: argparse.Namespace) -> list[Path]:
 
 def _grade(args: argparse.Namespace) -> Path:
     """derive grade: notes on stderr (rows skipped, answers counted wrong); the scores CSV holds the rest."""
+    target = Path(args.output)
+    for given in (args.answers, args.submissions):
+        if target.exists() and Path(given).exists() and target.samefile(given):
+            raise UsageError(f"-o {args.output}: it is the input {given}; name another file for the scores")
     key = grade.load_key(args.answers)
-    try:
-        text = Path(args.submissions).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{args.submissions}: expected a readable UTF-8 CSV file ({exc.__class__.__name__})") from None
+    text = grade.read_text(args.submissions, "a CSV file of answers")
     graded, notes = grade.grade(key, text, args.submissions)
     for note in notes:
         print(f"derive: {note}", file=sys.stderr)
-    target = Path(args.output)
     (written,) = write_files({target.name: grade.scores_csv(graded).encode("utf-8")}, target.parent)
     return written
 

@@ -2,8 +2,10 @@
 rejected degenerate variants, tolerances and the command line."""
 from __future__ import annotations
 
+import csv
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -273,3 +275,84 @@ def test_a_key_works_out_what_is_asked(tmp_path):
         assert all(f"| ${p[0]}_{{{p[1:]}}}$ |" in summary for p in ("w1", "w5", "b1", "b4"))
     _, key = exercises.sheets(generate(2, 4, "forward"), Tolerance("relative", 0.01), "forward", "en")
     assert "Forward pass" in key and "Backward pass" not in key
+
+
+@pytest.fixture
+def answer_set(tmp_path):
+    """exercises.json of two variants, and a function writing a submissions CSV with one answer row."""
+    assert main(["exercises", "--count", "2", "--seed", "3", "--level", "forward", "--format", "json",
+                 "-o", str(tmp_path)]) == 0
+    data = json.loads((tmp_path / "exercises.json").read_text(encoding="utf-8"))
+    variant = data["variants"][0]
+    columns, vid = [a["key"] for a in variant["asked"]], variant["id"]
+
+    def submit(student: str, cells: list[str]) -> Path:
+        path = tmp_path / "subs.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["student", "variant", *columns])
+            writer.writerow([student, vid, *cells, *[""] * (len(columns) - len(cells))])
+        return path
+
+    return tmp_path, data, variant, submit
+
+
+@pytest.mark.parametrize("cell, right", [("1_000", False), ("１２", False), ("٣", False), ("0,5", False),
+                                         ("inf", False), ("nan", False), ("0x1p-2", False), (" 0.25 ", True),
+                                         ("\u22120.25", True), ("2.5e-1", True), (".25", True), ("+0.25", True)])
+def test_an_answer_is_what_a_person_types_as_a_number(cell, right):
+    from derive.exercises.grade import _verdict
+
+    target = -0.25 if "\u2212" in cell else 0.25
+    asked = {"key": "x", "value": target, "tolerance": {"kind": "relative", "value": 0.01}}
+    verdict, note = _verdict(asked, cell.strip())
+    assert (verdict == "right") == right
+    assert (note is not None) == (not right)
+
+
+@pytest.mark.parametrize("student", ["=HYPERLINK(\"http://x\",\"y\")", "=cmd|' /C calc'!A0", "@SUM(1)",
+                                     "\t=1+1", "+1", "-2"])
+def test_a_student_cell_reaches_the_scores_as_text_never_a_formula(answer_set, student):
+    folder, _, variant, submit = answer_set
+    assert main(["grade", str(folder / "exercises.json"), str(submit(student, ["0.5"])),
+                 "-o", str(folder / "scores.csv")]) == 0
+    rows = list(csv.reader((folder / "scores.csv").open(encoding="utf-8")))
+    cell = rows[1][0]
+    assert cell.startswith("'") and cell[1:] == student.strip()
+
+
+def test_grade_refuses_to_write_over_an_input_or_a_device(answer_set, capsys):
+    folder, _, _, submit = answer_set
+    subs = submit("ann", ["0.5"])
+    before = subs.read_bytes()
+    assert main(["grade", str(folder / "exercises.json"), str(subs), "-o", str(subs)]) == 2
+    assert subs.read_bytes() == before and "input" in capsys.readouterr().err
+    assert main(["grade", str(folder / "exercises.json"), str(subs), "-o", "/dev/null"]) == 2
+    assert Path("/dev/null").is_char_device() and "regular file" in capsys.readouterr().err
+
+
+def test_an_oversized_field_is_one_line(answer_set, capsys):
+    folder, _, _, submit = answer_set
+    subs = submit("x" * 200_000, ["0.5"])
+    assert main(["grade", str(folder / "exercises.json"), str(subs), "-o", str(folder / "s.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(subs) in err and not (folder / "s.csv").exists()
+
+
+@pytest.mark.parametrize("damage, field", [
+    (lambda d: d["variants"][0].update(asked=[]), "asked"),
+    (lambda d: d["variants"][0]["asked"][0]["tolerance"].update(value="x"), "not a finite number"),
+    (lambda d: d["variants"][0]["asked"][0]["tolerance"].update(kind="roughly"), "tolerance"),
+    (lambda d: d["variants"][0]["asked"][0]["tolerance"].update(value=-1), "tolerance"),
+    (lambda d: d["variants"][0]["asked"][0].update(value=None), "not a finite number"),
+    (lambda d: d["variants"][0].pop("id"), "'id'"),
+    (lambda d: d.update(variants=[]), "variants"),
+])
+def test_a_damaged_exercises_json_is_one_line(answer_set, capsys, damage, field):
+    folder, data, _, submit = answer_set
+    damage(data)
+    (folder / "exercises.json").write_text(json.dumps(data), encoding="utf-8")
+    assert main(["grade", str(folder / "exercises.json"), str(submit("ann", ["0.5"])),
+                 "-o", str(folder / "s.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "exercises.json" in err and field in err and "Traceback" not in err

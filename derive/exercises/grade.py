@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,20 +32,80 @@ class Graded:
         return sum(v == "right" for v in self.verdicts.values()) / len(self.verdicts)
 
 
+MAX_BYTES = 20_000_000  # an exercises.json or a submissions CSV larger than this is refused unread
+_KINDS = ("relative", "absolute", "significant")
+
+
 def load_key(path: str | Path) -> dict[str, list[dict]]:
-    """exercises.json: variant id -> its asked quantities (key, value, tolerance)."""
+    """exercises.json: variant id -> its asked quantities (key, value, tolerance), each checked."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return {v["id"]: v["asked"] for v in data["variants"]}
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise UsageError(f"{path}: expected the exercises.json that derive exercises writes "
-                         f"({exc.__class__.__name__})") from None
+        data = json.loads(read_text(path, "the exercises.json that derive exercises writes"))
+        variants = data["variants"]
+        if not isinstance(variants, list) or not variants:
+            raise ValueError("no variants")
+        key = {_id(v): [_asked(a) for a in v["asked"]] for v in variants}
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError) as exc:
+        raise UsageError(f"{path}: expected the exercises.json that derive exercises writes (variants, each "
+                         f"with an id and a non-empty list of asked quantities): {_why(exc)}") from None
+    if not all(key.values()):
+        raise UsageError(f"{path}: expected at least one asked quantity in every variant")
+    return key
+
+
+def read_text(path: str | Path, what: str) -> str:
+    """A UTF-8 text file of at most MAX_BYTES (a byte-order mark dropped), or a one-line UsageError."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise UsageError(f"{path}: expected {what} of at most {MAX_BYTES:,} bytes")
+        return data.decode("utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"{path}: expected {what} ({exc.strerror or exc.__class__.__name__})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: expected {what} in UTF-8") from None
+
+
+def _id(variant: dict) -> str:
+    if not isinstance(variant["id"], str):
+        raise TypeError("a variant's id is not a string")
+    return variant["id"]
+
+
+def _asked(asked: dict) -> dict:
+    """One asked quantity, checked: a string key, a finite value, a tolerance the grader can apply."""
+    key, value, tolerance = asked["key"], asked["value"], asked["tolerance"]
+    kind, allowed = tolerance["kind"], tolerance["value"]
+    if not isinstance(key, str) or not key:
+        raise ValueError("an asked key is not a string")
+    for number in (value, allowed):
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
+            raise ValueError(f"{key}: {number!r} is not a finite number")
+    if kind not in _KINDS or allowed <= 0 or (kind == "significant" and not float(allowed).is_integer()):
+        raise ValueError(f"{key}: tolerance {kind!r} {allowed!r}, expected one of {', '.join(_KINDS)} with a "
+                         "positive value (a whole number of significant figures)")
+    return {"key": key, "value": float(value), "tolerance": {"kind": kind, "value": float(allowed)}}
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc) or exc.__class__.__name__
 
 
 def grade(key: dict[str, list[dict]], text: str, source: str = "submissions.csv") -> tuple[list[Graded], list[str]]:
     """Every gradable row, and one note per row skipped (an unknown variant) or answer counted wrong
     because it is not a number. A column the key does not know is an error: a mistyped column would
     otherwise score every answer of it as missing."""
+    try:
+        return _grade(key, text, source)
+    except csv.Error as exc:  # a field beyond csv's limit (128 KB), a NUL byte
+        raise UsageError(f"{source}: expected a CSV file ({exc})") from None
+
+
+def _grade(key: dict[str, list[dict]], text: str, source: str) -> tuple[list[Graded], list[str]]:
     reader = csv.DictReader(io.StringIO(text))
     columns = reader.fieldnames or []
     known = list(dict.fromkeys(a["key"] for asked in key.values() for a in asked))
@@ -75,14 +136,19 @@ def _verdict(asked: dict, cell: str) -> tuple[str, str | None]:
     """right, wrong or missing, and why an answer that is not a number counts as wrong."""
     if not cell:
         return "missing", None
-    try:
-        answer = float(cell)
-    except ValueError:
-        return "wrong", f"expected a number, got {cell!r}; counted as wrong"
+    if not NUMBER.fullmatch(cell):
+        shown = cell if len(cell) <= 40 else cell[:40] + "..."
+        return "wrong", f"expected a number such as -0.0123 or 1.2e-3, got {shown!r}; counted as wrong"
+    answer = float(cell.replace("\u2212", "-"))
     if not math.isfinite(answer):
         return "wrong", f"expected a finite number, got {cell!r}; counted as wrong"
     tolerance = Tolerance(asked["tolerance"]["kind"], asked["tolerance"]["value"])
     return ("right" if tolerance.accepts(answer, asked["value"]) else "wrong"), None
+
+
+# what a person types as a number: ASCII digits, a point, an exponent, a sign (the typographic minus
+# U+2212 too); not 1_000, full-width or Arabic-Indic digits, a decimal comma, inf or nan
+NUMBER = re.compile(r"[+\-\u2212]?(\d+\.?\d*|\.\d+)([eE][+\-]?\d+)?", re.ASCII)
 
 
 def template_csv(key: dict[str, list[dict]]) -> str:
@@ -103,5 +169,12 @@ def scores_csv(graded: list[Graded]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "variant", "score", *keys])
     for g in graded:
-        writer.writerow([g.student, g.variant, fmt.share(g.score), *(g.verdicts.get(k, "") for k in keys)])
+        writer.writerow([inert(g.student), inert(g.variant), fmt.share(g.score),
+                         *(g.verdicts.get(k, "") for k in keys)])
     return out.getvalue()
+
+
+def inert(cell: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading =, +, -, @, tab or carriage return (which a
+    spreadsheet would run as a formula) gets a ' before it, as OWASP's advice on CSV injection says."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
