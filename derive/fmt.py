@@ -20,7 +20,8 @@ def plain(value: float, digits: int = DEFAULT_DIGITS) -> str:
     text = f"{value:.{digits}g}"
     # 0.99999999999990642 is not 1: shown as 1 it would make 1 x (1 - 1) = 9.4e-14. A value within a
     # few units of float64's last place of an integer (56.00000000000001) is that integer.
-    while abs(value - round(value)) > 1e-15 * abs(value) and float(text).is_integer() and digits < 17:
+    while abs(value - round(value)) > 1e-15 * abs(value) and "e" not in text and float(text).is_integer() \
+            and digits < 17:  # (9.087874234e+12 reads as no integer: its noise stays hidden)
         digits += 1
         text = f"{value:.{digits}g}"
     if "e" in text:

@@ -2,7 +2,7 @@
 
 A sigmoid output at a net input of 24 is 1 - 3.6e-11; in float64 1 - out, out - t and ln(out) keep
 only five or six of their digits. The expected values here come from a separate forward and backward
-pass in 50-digit arithmetic (mpmath), written in this test from the textbook formulas."""
+pass in 400-digit arithmetic (mpmath), written in this test from the textbook formulas."""
 from __future__ import annotations
 
 import mpmath
@@ -13,7 +13,7 @@ from derive import ir, keys
 from derive.check import check
 
 mp = mpmath.MPContext()
-mp.dps = 50
+mp.dps = 400  # 1 - sigmoid(200) = 1.4e-87 keeps 300 digits
 
 
 def _activate(name: str, z: list) -> list:
@@ -44,6 +44,7 @@ def reference(spec) -> dict[str, mpmath.mpf]:
     y, t = outs[-1], [mp.mpf(v) for v in spec.targets[0]]
     if spec.loss == "bce":
         values[keys.error(0)] = -mp.fsum(ti * mp.log(yi) + (1 - ti) * mp.log(1 - yi) for yi, ti in zip(y, t))
+        values |= {keys.d_out(0, label): (yi - ti) / (yi * (1 - yi)) for label, yi, ti in zip(labels[-1], y, t)}
         g = [(yi - ti) / (yi * (1 - yi)) for yi, ti in zip(y, t)]
     elif spec.loss == "cross_entropy":
         values[keys.error(0)] = -mp.fsum(ti * mp.log(yi) for yi, ti in zip(y, t))
@@ -76,12 +77,22 @@ SATURATED = {
                               [0.0]),
     "sigmoid-bce-t1": network([2, 2, 1], "sigmoid", "bce", [[[0.5, 0.3], [0.2, 0.4]], [[18.0, 18.0]]], [1.0, 1.0],
                               [1.0]),
+    # a sigmoid output at a net input of about 45, a float64 1.0, with a target of 0.78: dE/dout is 1e19,
+    # and (out - t) / (out (1 - out)) with the shown out = 1 would divide by 0
+    "sigmoid-bce-pole": network([2, 2, 1], "sigmoid", "bce", [[[0.5, 0.3], [0.2, 0.4]], [[33.0, 33.0]]],
+                                [1.0, 1.0], [0.78]),
+    # a net input of 200: 1 - out = 1.4e-87 is 0 at derive's usual 160 bits, so derive computes again
+    # at its highest precision
+    "sigmoid-bce-200": network([2, 1], "sigmoid", "bce", [[[100.0, 100.0]]], [1.0, 1.0], [0.5]),
     # a softmax output whose first net input leads by 30: its error is 9e-14, its delta -9e-14
     "softmax-ce": network([2, 3], "softmax", "cross_entropy", [[[15.0, 15.0], [0.0, 0.0], [-1.0, 0.0]]], [1.0, 1.0],
                           [1.0, 0.0, 0.0]),
     # tanh hidden neurons at a net input of 20: tanh' = 1.7e-17, where 1 - out^2 would be 0
     "tanh-hidden": network([2, 2, 1], ["tanh", "sigmoid"], "half_sse", [[[10.0, 10.0], [-9.0, -11.0]], [[0.3, 0.6]]],
                            [1.0, 1.0], [0.2]),
+    # at a net input of 50, tanh' = 1.5e-43: 160-bit floats would keep only its first five digits
+    "tanh-hidden-50": network([2, 2, 1], ["tanh", "sigmoid"], "half_sse", [[[25.0, 25.0], [-0.2, 0.4]], [[0.3, 0.6]]],
+                              [1.0, 1.0], [0.2]),
 }
 
 

@@ -101,3 +101,11 @@ def test_template_printing_equals_sympys_printer_for_any_names():
         for names in name_sets:
             for numbers in (False, True):
                 assert latex.tex(expr, names, numbers=numbers) == _direct(expr, names, numbers), (expr, names)
+
+
+@pytest.mark.parametrize("value", [-9087874233698.96, 127270268229079.3, 3.5e20])
+def test_a_large_value_shows_the_digits_asked_not_its_float_noise(value):
+    """Ten digits of a value of 10^13 end in its exponent; more would show float64's noise."""
+    text = fmt.plain(value)
+    mantissa = text.split("e")[0].lstrip("-").replace(".", "").rstrip("0")
+    assert "e" in text and len(mantissa) <= 10 and float(text) == pytest.approx(value, rel=5e-10)

@@ -134,10 +134,9 @@ class Backward:
         forms = (derivative,) if rewrite is None else (derivative, rewrite)
         # a saturated output (1 - 3.6e-11, shown 0.99999999996) cannot give out (1 - out) from its shown
         # digits: the numbers then go into SymPy's form, in terms of the net input
-        numbers_of = derivative if rewrite is not None and not book.reproduces(rewrite, value.value) else None
         symbol = partial(n.out, n.net)
         given = Eq(book.tex(n.out), (book.tex(n.out_expr),))
-        return Factor(book.tex(symbol), book.tex(n.net), given, book.eq(symbol, forms, value, numbers_of=numbers_of))
+        return Factor(book.tex(symbol), book.tex(n.net), given, book.eq(symbol, forms, value, fallback=derivative))
 
     def local_factor(self, n: Neuron, wrt: sp.Symbol, key: str) -> Factor:
         """d in_n / d wrt, the derivative of n's net input with respect to one of its symbols."""

@@ -2,6 +2,8 @@
 value by its quantity key. Each sample gets a book of its own that starts from the network's."""
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 
 from .. import fmt
@@ -60,17 +62,34 @@ class Book:
         return tex(expr, self.numbers, numbers=True)
 
     def reproduces(self, expr: sp.Expr, number: float) -> bool:
-        """Whether `expr` at its operands' shown (rounded) numbers gives `number` to about six digits: not
-        so for out (1 - out) with a saturated out = 1 - 3.6e-11 shown as 0.99999999996."""
+        """Whether `expr` at its operands' shown (rounded) numbers gives `number` to about four digits
+        (a relative 10^(6 - digits), at most 1e-2: a form may magnify its operands' rounding ten
+        thousand times, as (1 - 0.99993489)^2 does). Not so for out (1 - out) with a saturated
+        out = 1 - 3.6e-11 shown as 0.99999999996, or for 1 / (1 - out) near that pole; a structural 0
+        is reproduced by terms that cancel to their rounding."""
+        if any(symbol not in self.env for symbol in expr.free_symbols):
+            return True
         shown = {symbol: float(fmt.plain(float(self.env[symbol]), self.digits)) for symbol in expr.free_symbols}
-        return abs(float(precise(expr, shown)) - number) <= 1e-6 * abs(number)
+        try:
+            got = float(precise(expr, shown))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            return False
+        tolerance = min(1e-2, 10.0 ** (6 - self.digits))
+        scale = abs(number) if number else max((abs(v) for v in shown.values()), default=0.0)
+        return math.isfinite(got) and abs(got - number) <= tolerance * scale
 
     def eq(self, lhs: sp.Basic, forms: tuple[sp.Basic, ...], value: Value | None, with_numbers: bool = True,
-           numbers_of: sp.Basic | None = None) -> Eq:
-        """lhs = each form symbolically [= the last form (or `numbers_of`) with numbers] [= value]."""
+           fallback: sp.Basic | None = None) -> Eq:
+        """lhs = each form symbolically [= a form with numbers] [= value]. The numbers go into the last
+        form, or into `fallback` when the last form's shown numbers do not give the value (see
+        `reproduces`), or nowhere when neither does: a line of numbers that does not give its result
+        would mislead."""
         rhs = [self.tex(f) for f in forms]
         if with_numbers and forms:
-            rhs.append(self.substituted(forms[-1] if numbers_of is None else numbers_of))
+            candidates = [forms[-1]] if fallback is None else [forms[-1], fallback]
+            usable = [f for f in candidates if value is None or self.reproduces(f, value.value)]
+            if usable:
+                rhs.append(self.substituted(usable[0]))
         return Eq(self.tex(lhs), tuple(dedupe(rhs, value)), value)
 
 

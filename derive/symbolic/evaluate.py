@@ -1,25 +1,26 @@
 """Numbers for symbolic expressions, in extended precision.
 
 A document's numbers are the values of its SymPy expressions at the sample's numbers. They are
-computed with 160-bit floats (mpmath, about 48 significant digits), and every computed value keeps
+computed with 1200-bit floats (mpmath, about 360 significant digits), and every computed value keeps
 that precision while later expressions use it, so a difference of nearly equal numbers keeps its
 digits: a saturated output 1 - 3.6e-11 gives 1 - out, out - t and ln(out) right to the last digit
 shown, where float64 would leave five wrong. Values become float64 (derive.ir holds plain floats)
 when they are shown, rounded once from the precise value.
 
 Sums, products, powers, exp, log and tanh are computed directly (a net input of 785 terms in a few
-milliseconds); anything else (a Piecewise, a Heaviside), and any pole or complex result, is handed to
-SymPy at the same precision.
+milliseconds); anything else (a Piecewise, a Heaviside) is handed to SymPy at the same precision.
 """
 from __future__ import annotations
 
 import mpmath
 import sympy as sp
 
-PRECISION = 160  # bits
+# Enough for every difference float64 can hold, with its own digits: 1 - sigmoid(745) = 5e-324 is 2^-1075,
+# and a 1200-bit float keeps 125 bits below it. (It costs a few percent of a derivation's time over 160
+# bits: the time goes into SymPy and LaTeX, not into arithmetic.)
+PRECISION = 1200  # bits
 _MP = mpmath.MPContext()
 _MP.prec = PRECISION
-_DIGITS = int(PRECISION * 0.30103)
 
 _FUNCTIONS = {sp.exp: _MP.exp, sp.log: _MP.log, sp.tanh: _MP.tanh}
 
@@ -43,18 +44,19 @@ def precise(expr: sp.Expr, env: dict):
         if expr.is_Pow or function is not None:
             operands = [precise(a, env) for a in args]
             if expr.func is sp.log and operands[0] <= 0:
-                raise ValueError("log of a number not above 0")
+                raise ZeroDivisionError("log of a number not above 0")
             value = operands[0] ** operands[1] if expr.is_Pow else function(operands[0])
             if isinstance(value, _MP.mpf):
                 return value
-    except (ValueError, ZeroDivisionError):
+    except ZeroDivisionError:
         pass  # SymPy says what a pole is worth
     return _by_sympy(expr, env)
 
 
 def _by_sympy(expr: sp.Expr, env: dict):
-    at = {symbol: sp.Float(_MP.mpf(env[symbol]), _DIGITS) for symbol in expr.free_symbols}
-    value = expr.xreplace(at).evalf(_DIGITS)
+    digits = int(_MP.prec * 0.30103)
+    at = {symbol: sp.Float(_MP.mpf(env[symbol]), digits) for symbol in expr.free_symbols}
+    value = expr.xreplace(at).evalf(digits)
     if value.is_Float:
         return _MP.mpf(value._mpf_)
     return _MP.mpf(float(value))  # TypeError for zoo or a complex number: no float stands for it
