@@ -112,6 +112,9 @@ def check_training(spec: Spec, history: loop.History) -> dict[str, float]:
     for k in range(1, min(history.iterations, REPLAYED) + 1):
         replay = _step(replay)
         expected = engine.loss(replay, Arrays.from_spec(replay))
+        if not math.isfinite(expected):  # the user's learning rate threw the parameters out of range
+            raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for training to "
+                            "stay within float64's range", f"a loss of {expected} after {k} iterations")
         compared += _compare(f"training loss after {k} iterations", history.losses[k], expected, LOOP,
                              LOSS_FLOOR * history.losses[0])
         if k in snapshots:

@@ -12,12 +12,14 @@ from pathlib import Path
 from . import derivation as build_stage
 from . import keys
 from .crosscheck import check_training, reference, verify
+from .errors import UsageError
 from .files import write_files
 from .fmt import DEFAULT_DIGITS
 from .ir import Derivation
 from .numeric import Arrays, loop
 from .spec import Spec, load
 from .spec.size import refuse_oversize
+from .spec.vocabulary import NOTATIONS
 from .views import figures as drawing
 from .views import files
 
@@ -28,6 +30,10 @@ def derive(source: str | Path | dict | Spec, *, notation: str | None = None, dig
     number numerically, and draw its figures.
 
     `notation` overrides the spec's own (default in-out); `progress(k)` hears of training's iterations."""
+    if notation is not None and notation not in NOTATIONS:
+        raise UsageError(f"notation: expected one of {', '.join(NOTATIONS)}, got {notation!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise UsageError(f"digits: expected a whole number of significant digits from 1 to 17, got {digits!r}")
     spec = source if isinstance(source, Spec) else load(source)
     numbers = reference(spec)  # first: a spec that overflows float64 is refused before any symbolic work
     refuse_oversize(spec)

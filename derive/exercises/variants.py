@@ -47,12 +47,20 @@ class Variant:
     asked: tuple[Asked, ...]
 
 
+MAX_COUNT = 500  # variants of one set
+MAX_PARAMETERS = 64  # of one variant's network
+
+
 def _network(text: str, level: str) -> list[int]:
     if level == "softmax" and text == "2-2-2":
         text = "2-2-3"
-    if not re.fullmatch(r"[1-9]\d?(-[1-9]\d?){1,3}", text):
-        raise UsageError(f"--network: expected layer sizes such as 2-2-2 (2 to 4 layers), got {text!r}")
+    if not re.fullmatch(r"[1-9](-[1-9]){1,3}", text):
+        raise UsageError(f"--network: expected layer sizes from 1 to 9 such as 2-2-2 (2 to 4 layers), got {text!r}")
     layers = [int(n) for n in text.split("-")]
+    params = sum((a + 1) * b for a, b in zip(layers, layers[1:]))
+    if params > MAX_PARAMETERS:
+        raise UsageError(f"--network: expected at most {MAX_PARAMETERS} weights and biases (an exercise is worked "
+                         f"by hand), got {params} for {text}")
     if level in ("hidden-gradient", "full-step") and len(layers) < 3:
         raise UsageError(f"--network: level {level} needs a hidden layer, got {text!r}")
     return layers
@@ -138,8 +146,10 @@ def generate(count: int, seed: int, level: str, network: str = "2-2-2", activati
         raise UsageError(f"--activation: expected sigmoid, tanh, relu or leaky_relu, got {activation!r}")
     if loss not in ("half_sse", "mse") and level != "softmax":
         raise UsageError(f"--loss: expected half_sse or mse, got {loss!r}")
-    if not 1 <= count <= 10_000:
-        raise UsageError(f"--count: expected 1 to 10000, got {count}")
+    if not 1 <= count <= MAX_COUNT:
+        raise UsageError(f"--count: expected 1 to {MAX_COUNT}, got {count}")
+    if not 0 <= seed < 2**63:
+        raise UsageError(f"--seed: expected a whole number from 0 to 2^63 - 1, got {seed}")
     layers = _network(network, level)
     rng = np.random.default_rng(seed)
     variants: list[Variant] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -210,6 +211,9 @@ def run(spec: Spec, progress: Callable[[int], None] | None = None) -> History:
             first = int(np.argmin(np.isfinite(losses)))
             raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the loss to "
                             "stay finite", f"a loss of {losses[first]} after {first} iterations")
+        if not np.all(np.isfinite(loop.flat)):  # a weight past float64's range (the loss may look finite)
+            raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the "
+                            "parameters to stay finite", f"parameters beyond {sys.float_info.max:.3g} in training")
         loop.gradients(nets, outs, t)
     return History(spec.mode, n, tuple(float(v) for v in losses), tuple(snapshots), loop.arrays(loop.grads),
                    tuple(tuple(float(v) for v in row) for row in outs[-1][:, 1:]))

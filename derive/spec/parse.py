@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
 
 from ..errors import SpecError
+from . import limits
 from . import vocabulary as words
 from .draw import generated, initialized
 from .reader import TOP_FIELDS, Reader, describe
 from .types import Matrix, Spec
 
-MAX_ITERATIONS = 10_000_000
+MAX_ITERATIONS = 200_000  # a few seconds of training for a small network
 FULL_BATCH = 4  # a batch of up to this many samples is written out whole by default; a bigger one, its first
 MAX_COMPARED = 8
 
@@ -29,9 +29,10 @@ def parse(raw: dict, *, source: str, default_name: str) -> Spec:
         if key not in TOP_FIELDS:
             raise r.fail(key, f"one of the known fields ({', '.join(sorted(TOP_FIELDS))})", note="an unknown field")
     name = raw.get("name", default_name)
-    if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
-        raise r.fail("name", "a file-name-safe name (letters, digits, '.', '_', '-')", name)
-    note = _note(r, raw.get("note"))
+    if not isinstance(name, str) or not _NAME_RE.fullmatch(name) or len(name) > limits.MAX_NAME:
+        raise r.fail("name", f"a file-name-safe name of at most {limits.MAX_NAME} characters (letters, digits, "
+                     "'.', '_', '-')", name)
+    note = limits.note(r, raw.get("note"))
     notation = raw.get("notation", "in-out")
     if notation not in words.NOTATIONS:
         raise r.fail("notation", f"one of {', '.join(words.NOTATIONS)}", notation)
@@ -56,6 +57,7 @@ def _network(r: Reader) -> dict:
     if (not isinstance(layers, list) or len(layers) < 2
             or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in layers)):
         raise r.fail("network.layers", "a list of at least 2 positive integers", layers)
+    limits.check_size(r, layers)
     layers = tuple(layers)
     depth = len(layers) - 1
     activation = r.get(network, "network.activation", "sigmoid")
@@ -71,6 +73,7 @@ def _network(r: Reader) -> dict:
         raise r.fail("network.trainable_biases", "true or false", trainable)
     return {"layers": layers, "activations": activations, "listed": isinstance(activation, list), "slope": slope,
             "loss": loss, "bias": bias, "reduction": reduction, "trainable": trainable, "labels": _labels(r, layers)}
+
 
 
 def _params(r: Reader, layers: tuple[int, ...], bias: tuple[str, ...]):
@@ -100,6 +103,9 @@ def _training(r: Reader, activations: tuple[str, ...]) -> tuple[float | None, fl
         raise r.fail("training", f"no [training] with a {forward_only[0]} activation (its derivative is 0 or "
                      "undefined, so it allows a forward pass only); remove [training]", note="a [training] table")
     if not training:
+        if "training" in r.raw:
+            raise r.fail("training.learning_rate", "a positive number (the [training] table is empty: give a "
+                         "learning rate, or leave the table out for the forward pass alone)", note="nothing")
         return None, 0.0, 0, "batch"
     rate = r.number(r.get(training, "training.learning_rate"), "training.learning_rate")
     if rate <= 0:
@@ -184,16 +190,6 @@ def _variants(r: Reader, raw: dict, layers: tuple[int, ...], iterations: int, so
     return tuple(variants)
 
 
-def _note(r: Reader, note: Any) -> tuple[tuple[str, str], ...]:
-    """A note for the document: one text for every language, or a table of texts by language."""
-    if note is None:
-        return ()
-    if isinstance(note, str):
-        return (("*", note),)
-    if isinstance(note, dict) and note and all(isinstance(k, str) and isinstance(v, str) for k, v in note.items()):
-        return tuple(sorted(note.items()))
-    raise r.fail("note", "a text, or a table of texts by language (en = \"...\", zh = \"...\")", note)
-
 
 def _check_functions(r: Reader, activations: tuple[str, ...], loss: str, targets: Matrix, listed: bool) -> None:
     """Softmax only on the output layer; each loss with the outputs and targets it is defined for."""
@@ -225,10 +221,11 @@ def _labels(r: Reader, layers: tuple[int, ...]) -> tuple[tuple[str, ...], ...]:
         rest = tuple(r.labels(g, f"network.names.layers[{l}]", layers[l + 1]) for l, g in enumerate(given))
     else:
         rest = tuple(_default_labels(l, layers) for l in range(1, len(layers)))
-    every = [label for group in (inputs, *rest) for label in group]
-    for label in every:
-        if every.count(label) > 1:
+    seen: set[str] = set()
+    for label in (label for group in (inputs, *rest) for label in group):
+        if label in seen:
             raise r.fail("network.names", "unique labels", note=f"{label!r} twice")
+        seen.add(label)
     return (inputs, *rest)
 
 

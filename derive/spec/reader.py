@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 from ..errors import SpecError
 from .types import Matrix
 
+_LARGEST = int(sys.float_info.max)
+MAX_LABEL = 32  # characters: a label is printed in every formula of its unit
 TOP_FIELDS = {"name", "note", "notation", "network", "params", "data", "training", "focus", "samples_in_full"}
 FIELDS = {
     "network": {"layers", "activation", "leaky_slope", "loss", "bias", "trainable_biases", "reduction", "names"},
@@ -56,6 +59,8 @@ class Reader:
     def number(self, value: Any, field: str) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(field, "a number", value)
+        if isinstance(value, int) and abs(value) > _LARGEST:  # 10**400 has no float
+            raise self.fail(field, "a finite number (at most about 1.8e308)", note="a larger integer")
         if not math.isfinite(value):
             raise self.fail(field, "a finite number", value)
         return float(value)
@@ -90,8 +95,10 @@ class Reader:
         if not isinstance(value, list) or len(value) != size:
             raise self.fail(field, f"a list of {size} labels", value)
         for i, label in enumerate(value):
-            if not isinstance(label, str) or not label.strip() or not label.isprintable():
-                raise self.fail(f"{field}[{i}]", "a non-empty printable label", label)
+            if (not isinstance(label, str) or not label.strip() or not label.isprintable()
+                    or len(label) > MAX_LABEL):
+                raise self.fail(f"{field}[{i}]", f"a non-empty printable label of at most {MAX_LABEL} characters",
+                                label)
         return tuple(value)
 
 

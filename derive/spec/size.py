@@ -11,6 +11,7 @@ from ..errors import SpecError
 from .types import Spec
 
 LIMIT = 8_000  # terms; softmax-3443-batch with all seven samples written out prints about 4,600
+TRAINING_WORK = 2_000_000_000  # multiply-adds of a training run (iterations x samples x parameters): seconds
 
 
 def terms(spec: Spec) -> int:
@@ -32,6 +33,11 @@ def terms(spec: Spec) -> int:
 
 
 def refuse_oversize(spec: Spec) -> None:
+    work = spec.iterations * spec.samples * len(spec.parameters()) * (1 + len(spec.compare_hidden))
+    if work > TRAINING_WORK:
+        raise SpecError(spec.source, "training.iterations", f"fewer iterations for a network and data this size "
+                        f"(iterations x samples x parameters at most {TRAINING_WORK:,}, for each network trained)",
+                        f"{spec.iterations:,} iterations, {work:,} in all")
     count = terms(spec)
     if not spec.focus and count > LIMIT:
         raise SpecError(spec.source, "focus", f"a focus for a network this size (its full document would print "

@@ -52,3 +52,5 @@ def _read_toml(path: Path, shown: str) -> dict:
         raise SpecError(path.name, "(file)", "UTF-8 text", "undecodable bytes") from None
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(path.name, "(file)", "valid TOML", str(exc)) from None
+    except RecursionError:
+        raise SpecError(path.name, "(file)", "TOML of reasonable depth", "arrays or tables nested too deeply") from None

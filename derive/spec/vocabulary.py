@@ -18,3 +18,4 @@ REDUCTIONS = ("sum", "mean")
 TRAINING_MODES = ("batch", "online")
 LAYOUTS = ("column", "row")
 NOTATIONS = ("in-out", "net-out", "nielsen", "ng", "3b1b")
+LANGUAGES = ("en", "zh")  # of the prose (templates/lang/<lang>.toml) and of a note

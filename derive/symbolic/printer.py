@@ -14,8 +14,9 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import precedence_traditional
 
 _INDEXED = re.compile(r"([A-Za-z]+)(\d+(?:_\d+)*)")
-_SPECIAL = {c: "\\" + c for c in "#$%&_{}"} | {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
-_SPECIAL_RE = re.compile(r"[\\{}$&#^_%~]")
+_SPECIAL = {c: "\\" + c for c in "#$%&_{}"} | {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}",
+                                              "|": r"\textbar{}"}
+_SPECIAL_RE = re.compile(r"[\\{}$&#^_%~|]")
 
 
 def escape(text: str) -> str:
@@ -30,7 +31,9 @@ def label(text: str) -> str:
         return f"{_letters(match[1])}_{{{match[2].replace('_', ',')}}}"
     if text.isascii() and text.isalpha():
         return _letters(text)
-    return r"\text{" + escape(text) + "}"
+    # a | between text parts as \vert: it would end a Markdown table's cell, and MathML converters
+    # read no \textbar inside \text
+    return r"\vert ".join(r"\text{" + escape(part) + "}" if part else "{}" for part in text.split("|"))
 
 
 def _letters(text: str) -> str:

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .. import fmt
 from ..errors import UsageError
+from ..spec import vocabulary as words
 from ..symbolic import label
 
-LANGUAGES = ("en", "zh")
+LANGUAGES = words.LANGUAGES
 
 # Markdown's special characters in plain text: always, and the brackets only where they could start a
 # link, an image or a link definition (a line's first [, a ] before "(", "[" or ":"), so that a text
@@ -59,14 +61,17 @@ def environment(template_dir: str | Path | None = None) -> jinja2.Environment:
 @functools.lru_cache(maxsize=8)
 def _environment(template_dir: str | None) -> jinja2.Environment:
     """A Jinja2 environment: Markdown templates are not autoescaped (plain text goes through `md`),
-    HTML ones (*.html.j2) are.
+    HTML ones (*.html.j2) are. With a user's folder, Jinja2's immutable sandbox: no attribute that starts
+    with _ (no way to Python's internals), no method that changes data.
 
     With `template_dir`, its templates come first; the built-in ones stay reachable as
     "derive/<name>", so a user's document.md.j2 can {% extends "derive/document.md.j2" %} and
     override only the blocks it names."""
     built_in = jinja2.FileSystemLoader(template_root())
     loaders: list[jinja2.BaseLoader] = [] if template_dir is None else [jinja2.FileSystemLoader(template_dir)]
-    env = jinja2.Environment(
+    # a user's templates run sandboxed: they read the data they are given and call no Python beyond it
+    kind = jinja2.Environment if template_dir is None else ImmutableSandboxedEnvironment
+    env = kind(
         loader=jinja2.ChoiceLoader([*loaders, built_in, jinja2.PrefixLoader({"derive": built_in})]),
         autoescape=lambda name: name is not None and name.endswith(".html.j2"),
         undefined=jinja2.StrictUndefined,
@@ -87,8 +92,12 @@ def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise UsageError(f"--template-dir: {exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateError as exc:
+    except jinja2.TemplateError as exc:  # the sandbox's SecurityError among them
         raise UsageError(f"--template-dir: template {name}: {exc.message or exc}") from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        if not isinstance(env, ImmutableSandboxedEnvironment):
+            raise  # a built-in template's: a bug in derive
+        raise UsageError(f"--template-dir: template {name}: {exc.__class__.__name__}: {exc}") from None
 
 
 def prose(lang: str) -> types.SimpleNamespace:
