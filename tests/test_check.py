@@ -241,3 +241,18 @@ def test_derive_check_finds_nothing_wrong_in_random_networks_documents():
         assert report.clean, ([(f.text, f.meant, f.context) for f in report.suspicious[:3]], report.equalities[:2])
 
     clean()
+
+
+@pytest.mark.parametrize("opening", [r"\left(", r"\left(\left(", "(("])
+def test_a_number_in_nested_parentheses_after_a_minus_keeps_its_own_sign(opening):
+    """1 - ((-0.3))^2 under 1 - out^2: the number written is out itself, not -out."""
+    spec = derive.load({"network": {"layers": [1, 1], "activation": "tanh", "bias": "none"},
+                        "params": {"weights": [[[-0.31]]]}, "data": {"inputs": [[1.0]], "targets": [[0.5]]}})
+    out = math.tanh(-0.31)
+    closing = opening.replace(r"\left(", r"\right)").replace("(", ")")
+    text = (f"$$\n\\begin{{aligned}}\n"
+            f"\\frac{{\\partial {{\\rm out}}_{{o_{{1}}}}}}{{\\partial {{\\rm in}}_{{o_{{1}}}}}} "
+            f"&= 1 - {{\\rm out}}_{{o_{{1}}}}^{{2}} \\\\\n"
+            f"&= 1 - {opening}{out:.10f}{closing}^{{2}}\n\\end{{aligned}}\n$$\n")
+    report = check(spec, text)
+    assert [f.verdict for f in report.numbers if f.text.startswith("-0.")] == ["known"], report

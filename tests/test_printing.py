@@ -109,3 +109,11 @@ def test_a_large_value_shows_the_digits_asked_not_its_float_noise(value):
     text = fmt.plain(value)
     mantissa = text.split("e")[0].lstrip("-").replace(".", "").rstrip("0")
     assert "e" in text and len(mantissa) <= 10 and float(text) == pytest.approx(value, rel=5e-10)
+
+
+def test_a_negative_number_as_a_powers_base_gets_one_pair_of_parentheses():
+    out = sp.Symbol("out")
+    text = latex.tex(1 - out**2, {out: r"\left(-2.7 \times 10^{-18}\right)"}, numbers=True)
+    assert text == r"1 - \left(-2.7 \times 10^{-18}\right)^{2}"
+    two = r"\left(a^{3}\right) + \left(b\right)"  # two pairs, not one around the whole: wrapped
+    assert latex.tex(out**2, {out: two}, numbers=True) == r"\left(" + two + r"\right)^{2}"

@@ -131,7 +131,7 @@ def _classify(number: str, line: int, column: int, start: int, known: Index, cha
                 symbol, negated = aligned
                 named, operand = known.named(symbol), True
                 base = dataclasses.replace(base, context=symbol)
-                own_sign = not re.search(r"-\s*(\\left\s*\(|\()?\s*$", _text_before(chain, index, start))
+                own_sign = not re.search(r"-\s*((\\left\s*)?\(\s*)*$", _text_before(chain, index, start))
                 if negated and number.startswith("-") and own_sign:
                     value = -value  # the value the document claims for the symbol
                     base = dataclasses.replace(base, value=value)

@@ -139,8 +139,22 @@ def _fill(pieces: tuple[str, ...], filled: list[str]) -> str:
     while _OPEN in text:  # innermost first: SymPy protects a base once it is printed
         end = text.index(_CLOSE)
         start = text.rindex(_OPEN, 0, end)
-        text = text[:start] + _PLAIN.parenthesize_super(text[start + 1:end]) + text[end + 1:]
+        base = text[start + 1:end]
+        text = text[:start] + (base if _enclosed(base) else _PLAIN.parenthesize_super(base)) + text[end + 1:]
     return text
+
+
+def _enclosed(text: str) -> bool:
+    """Whether `text` is one \\left( ... \\right) pair around the whole (a negative number in
+    parentheses): it needs no second pair as a power's base."""
+    if not (text.startswith(r"\left(") and text.endswith(r"\right)")):
+        return False
+    depth = 0
+    for match in re.finditer(r"\\left\(|\\right\)", text):
+        depth += 1 if match.group().startswith(r"\left") else -1
+        if depth == 0:
+            return match.end() == len(text)
+    return False
 
 
 def clear_templates() -> None:
