@@ -19,7 +19,7 @@ import tqdm
 from . import __version__, check, exercises
 from .errors import DeriveError, UsageError
 from .exercises import grade
-from .files import write_files
+from .files import read_text, write_files
 from .fmt import DEFAULT_DIGITS
 from .gallery import regenerate_gallery
 from .pipeline import derive, write
@@ -212,7 +212,7 @@ def _grade(args: argparse.Namespace) -> Path:
         if target.exists() and Path(given).exists() and target.samefile(given):
             raise UsageError(f"-o {args.output}: it is the input {given}; name another file for the scores")
     key = grade.load_key(args.answers)
-    text = grade.read_text(args.submissions, "a CSV file of answers")
+    text = read_text(args.submissions, "a CSV file of answers", grade.MAX_BYTES)
     graded, notes = grade.grade(key, text, args.submissions)
     for note in notes:
         print(f"derive: {note}", file=sys.stderr)
@@ -224,11 +224,7 @@ def _check(args: argparse.Namespace) -> int:
     """derive check: exit 0 when every number follows from the network, 1 when something is suspicious."""
     rates = check.parse_rates(args.lr)
     spec = load(args.spec)
-    path = Path(args.document)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{args.document}: expected a readable UTF-8 text file ({exc.__class__.__name__})") from None
+    text = read_text(args.document, "a walkthrough as text (Markdown, plain text or LaTeX)", check.MAX_BYTES)
     report = check.check(spec, text, args.document, rates)
     if args.report == "json":
         print(json.dumps(check.json_view(report, args.lang), indent=2, ensure_ascii=False))

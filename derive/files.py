@@ -148,3 +148,18 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def read_text(path: str | Path, what: str, limit: int) -> str:
+    """A UTF-8 text file of at most `limit` bytes (a byte-order mark dropped; read no further than
+    that, so /dev/zero is refused), or a one-line UsageError naming it."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise UsageError(f"{path}: expected {what} of at most {limit:,} bytes")
+        return data.decode("utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"{path}: expected {what} ({exc.strerror or exc.__class__.__name__})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: expected {what} in UTF-8") from None

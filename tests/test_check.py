@@ -256,3 +256,18 @@ def test_a_number_in_nested_parentheses_after_a_minus_keeps_its_own_sign(opening
             f"&= 1 - {opening}{out:.10f}{closing}^{{2}}\n\\end{{aligned}}\n$$\n")
     report = check(spec, text)
     assert [f.verdict for f in report.numbers if f.text.startswith("-0.")] == ["known"], report
+
+
+def test_an_endless_or_huge_document_is_refused_unread(capsys):
+    assert main(["check", "two-two-two", "/dev/zero"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "/dev/zero" in err and "20,000,000 bytes" in err
+
+
+def test_a_number_beyond_float64_is_suspicious_and_the_json_stays_json(tmp_path, capsys):
+    document = tmp_path / "walk.md"
+    document.write_text("The output is $1.5e309$, or $0.5 \\times 10^{400}$, or $2.5e-400$.\n", encoding="utf-8")
+    assert main(["check", "two-two-two", str(document), "--report", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)  # no Infinity: strict JSON
+    assert [n["verdict"] for n in report["numbers"]] == ["suspicious"] * 3
+    assert [n["value"] for n in report["numbers"]][:2] == [None, None]

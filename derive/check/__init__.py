@@ -6,7 +6,7 @@ gives a `Report`.
 """
 from __future__ import annotations
 
-from .classify import Report, check, parse_rates
+from .classify import MAX_BYTES, Report, check, parse_rates
 from .report import json_view, markdown
 
-__all__ = ["Report", "check", "json_view", "markdown", "parse_rates"]
+__all__ = ["MAX_BYTES", "Report", "check", "json_view", "markdown", "parse_rates"]

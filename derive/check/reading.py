@@ -47,7 +47,8 @@ def parse_number(text: str) -> tuple[float, float]:
     mantissa = re.match(r"-?\d+\.\d+", text).group()
     scale = _SCALE.search(text)
     exponent = int(next(g for g in scale.groups() if g is not None)) if scale else 0
-    return float(mantissa) * 10.0 ** exponent, 10.0 ** (exponent - decimals(text))
+    # float() of the text, not 10.0 ** exponent: 1.5e309 is inf (beyond float64), not an OverflowError
+    return float(f"{mantissa}e{exponent}"), float(f"1e{exponent - decimals(text)}")
 
 
 @dataclass(frozen=True)

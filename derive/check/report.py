@@ -4,6 +4,7 @@ English and Chinese), which also reads well in a terminal, or JSON. Quantities a
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 from .. import fmt, keys
@@ -39,6 +40,8 @@ def markdown(report: Report, lang: str = "en") -> str:
 def json_view(report: Report, lang: str = "en") -> dict:
     """The report as plain data: every number with its verdict, the quantity it most likely meant (by
     name), and the equalities that do not hold."""
-    numbers = [dataclasses.asdict(f) | {"meant": _meant(report, f, lang) or None} for f in report.numbers]
+    numbers = [dataclasses.asdict(f) | {"meant": _meant(report, f, lang) or None,
+                                        "value": f.value if math.isfinite(f.value) else None}  # JSON has no inf
+               for f in report.numbers]
     return {"source": report.source, "clean": report.clean, "numbers": numbers,
             "equalities": [dataclasses.asdict(e) for e in report.equalities]}

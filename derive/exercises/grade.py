@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import fmt
 from ..errors import UsageError
+from ..files import read_text
 from .tolerance import Tolerance
 
 
@@ -39,7 +40,7 @@ _KINDS = ("relative", "absolute", "significant")
 def load_key(path: str | Path) -> dict[str, list[dict]]:
     """exercises.json: variant id -> its asked quantities (key, value, tolerance), each checked."""
     try:
-        data = json.loads(read_text(path, "the exercises.json that derive exercises writes"))
+        data = json.loads(read_text(path, "the exercises.json that derive exercises writes", MAX_BYTES))
         variants = data["variants"]
         if not isinstance(variants, list) or not variants:
             raise ValueError("no variants")
@@ -50,20 +51,6 @@ def load_key(path: str | Path) -> dict[str, list[dict]]:
     if not all(key.values()):
         raise UsageError(f"{path}: expected at least one asked quantity in every variant")
     return key
-
-
-def read_text(path: str | Path, what: str) -> str:
-    """A UTF-8 text file of at most MAX_BYTES (a byte-order mark dropped), or a one-line UsageError."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise UsageError(f"{path}: expected {what} of at most {MAX_BYTES:,} bytes")
-        return data.decode("utf-8-sig")
-    except OSError as exc:
-        raise UsageError(f"{path}: expected {what} ({exc.strerror or exc.__class__.__name__})") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: expected {what} in UTF-8") from None
 
 
 def _id(variant: dict) -> str:
