@@ -30,7 +30,8 @@ from .views import FORMATS, LANGUAGES
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        shown = message.translate({ord(c): repr(c)[1:-1] for c in "\n\r\t\v\f"})  # an argument's line break
+        self.exit(2, f"{self.prog}: error: {shown}\n")
 
 
 def _choices(text: str, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
