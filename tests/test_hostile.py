@@ -46,6 +46,9 @@ CASES = {  # old text of the two-two-two preset -> new text, and what the error 
     "an empty [training]": ("learning_rate = 0.5", "", "training.learning_rate"),
     "a note in an unknown language": ('name = "two-two-two"', 'name = "two-two-two"\nnote = {fr = "bonjour"}', "note"),
     "a 3,000-character note": ('name = "two-two-two"', f'name = "two-two-two"\nnote = "{"n" * 3000}"', "note"),
+    "an init range beyond reach": ("weights = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]]]\n"
+                                   "biases = [[0.55, 0.56], [0.66, 0.67]]",
+                                   'init = { scheme = "uniform", low = -1e308, high = 1e308 }', "params.init.low"),
     "a learning rate that overflows": ("learning_rate = 0.5", "learning_rate = 1e308\niterations = 100",
                                        "training.learning_rate"),
 }

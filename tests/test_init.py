@@ -46,7 +46,7 @@ def test_initialized_network_is_derived():
     ({"scheme": "gaussian"}, "params.init: expected a table with scheme = uniform, normal or xavier"),
     ({"scheme": "uniform", "low": 1.0, "high": 0.0}, "params.init: expected low < high and std > 0"),
     ({"scheme": "normal", "sigma": 1.0}, "params.init.sigma: expected one of decimals, mean, scheme, seed, std"),
-    ({"scheme": "xavier", "seed": -1}, "params.init.seed: expected a non-negative integer"),
+    ({"scheme": "xavier", "seed": -1}, "params.init.seed: expected a whole number from 0 to"),
 ])
 def test_bad_init(init, message):
     with pytest.raises(SpecError, match=message.replace("(", r"\(")):

@@ -35,6 +35,7 @@ def generated(r: Reader, data: dict, layers: tuple[int, ...]) -> tuple[Matrix, M
     return (tuple(tuple(float(v) for v in row) for row in points), tuple((float(v),) for v in labels))
 
 
+INIT_RANGE = 1_000_000.0  # drawn parameters stay far inside float64 (1e308 - -1e308 overflows)
 _INIT_FIELDS = {"uniform": {"low", "high"}, "normal": {"mean", "std"}, "xavier": set()}
 
 
@@ -76,12 +77,15 @@ def _init(r: Reader, params: dict) -> dict:
         if key not in allowed:
             raise r.fail(f"params.init.{key}", f"one of {', '.join(sorted(allowed))}", note="an unknown field")
     checked = {"scheme": init["scheme"], "seed": init.get("seed", 0), "decimals": init.get("decimals", 4)}
-    for key in ("seed", "decimals"):
+    for key, high in (("seed", 2**63 - 1), ("decimals", 12)):
         value = checked[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise r.fail(f"params.init.{key}", "a non-negative integer", value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+            raise r.fail(f"params.init.{key}", f"a whole number from 0 to {high:,}", value)
     checked |= {key: r.number(init.get(key, default), f"params.init.{key}")
                 for key, default in (("low", -1.0), ("high", 1.0), ("mean", 0.0), ("std", 1.0))}
+    for key in ("low", "high", "mean", "std"):
+        if abs(checked[key]) > INIT_RANGE:
+            raise r.fail(f"params.init.{key}", f"a number from {-INIT_RANGE:,.0f} to {INIT_RANGE:,.0f}", checked[key])
     if checked["low"] >= checked["high"] or checked["std"] <= 0:
         raise r.fail("params.init", "low < high and std > 0", init)
     return checked
