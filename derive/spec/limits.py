@@ -10,8 +10,8 @@ from .reader import Reader
 
 MAX_NOTE = 2_000  # characters
 MAX_NAME = 64
-MAX_UNITS = 4_096  # neurons of one layer (a 784-pixel input fits; its document needs --focus)
-MAX_PARAMETERS = 200_000
+MAX_UNITS = 1_024  # neurons of one layer (a 784-pixel input fits; its document needs --focus)
+MAX_PARAMETERS = 60_000  # 784-64-10 (50,890) derives in about 9 s
 MAX_DEPTH = 32  # layers, the input's included
 
 
