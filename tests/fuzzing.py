@@ -115,9 +115,14 @@ def attack_arguments(args: list[str], folder: Path) -> str:
 
 
 def attack_grade(text: str, folder: Path) -> str:
+    """Grade a drawn CSV; "@header" and "@variant" in it stand for the set's real header and a real
+    variant id, so that the answers themselves get graded, not only refused."""
     key = folder / "exercises.json"
     if not key.exists():
         assert run(["exercises", "--count", "2", "--format", "json", "-o", str(folder)]) == "ok"
+    variant = json.loads(key.read_text(encoding="utf-8"))["variants"][0]
+    header = ",".join(["student", "variant", *(a["key"] for a in variant["asked"])])
+    text = text.replace("@header", header).replace("@variant", variant["id"])
     (folder / "subs.csv").write_text(text, encoding="utf-8")
     return run(["grade", str(key), str(folder / "subs.csv"), "-o", str(folder / "scores.csv")])
 
@@ -127,9 +132,11 @@ def attack_check(text: str, folder: Path) -> str:
     return run(["check", "two-two-two", str(folder / "walk.md")])
 
 
-csv_texts = st.lists(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(
-    ["student", "variant", "v1", "grad:w5", "0:out:o1", "=1+1", "\t@SUM(1)", "1_000", "１２", "nan", "-0.5"])),
-    max_size=6), max_size=5).map(lambda rows: "\n".join(",".join(row) for row in rows))
+_cells = st.one_of(st.text(max_size=12), st.sampled_from(
+    ["student", "variant", "@variant", "grad:w5", "0:out:o1", "=1+1", "\t@SUM(1)", "1_000", "１２", "nan", "-0.5",
+     "0.25", "1e-3", "\u22120.5", '"', ""]))
+csv_texts = st.tuples(st.booleans(), st.lists(st.lists(_cells, max_size=6), max_size=5)).map(
+    lambda drawn: "\n".join((["@header"] if drawn[0] else []) + [",".join(row) for row in drawn[1]]))
 walkthroughs = st.text(alphabet=string.printable + "×−·σδ∂", max_size=400) | st.lists(st.sampled_from(
     ["$$", "\\begin{aligned}", "\\end{aligned}", "&=", "\\\\", "0.5", "-0.3", "1.5e309", "\\times 10^{-400}",
      "\\frac{0.1}{0}", "{\\rm out}_{h_{1}}", "\\tag{1}", "(", ")", "\n"]), max_size=60).map(" ".join)

@@ -98,7 +98,7 @@ def _grade(key: dict[str, list[dict]], text: str, source: str) -> tuple[list[Gra
     known = list(dict.fromkeys(a["key"] for asked in key.values() for a in asked))
     if "student" not in columns or "variant" not in columns:
         raise UsageError(f"{source}: header: expected columns student, variant and one per quantity "
-                         f"({', '.join(known)}), got {', '.join(columns) or 'nothing'}")
+                         f"({', '.join(known)}), got {', '.join(map(_printable, columns)) or 'nothing'}")
     unknown = [c for c in columns if c not in ("student", "variant", *known)]
     if unknown:
         raise UsageError(f"{source}: header: column {unknown[0]!r} is no quantity of the exercises; expected "
@@ -117,6 +117,12 @@ def _grade(key: dict[str, list[dict]], text: str, source: str) -> tuple[list[Gra
                 notes.append(f"{source}:{line}: {asked['key']}: {note}")
         graded.append(Graded((row.get("student") or "").strip(), variant, verdicts))
     return graded, notes
+
+
+def _printable(text: str) -> str:
+    """A column name as one line of a message: as written, or as a Python literal if it holds a line
+    break or another unprintable character."""
+    return text if text.isprintable() else repr(text)
 
 
 def _verdict(asked: dict, cell: str) -> tuple[str, str | None]:
