@@ -30,7 +30,7 @@ class Backward:
         neurons = tuple(self.backward_neuron(n, layer, d_outs) for n in shown)
         shared = tuple(self.chain(p, layer) for p in layer[0].params
                        if p.dest is None and p.kind == "bias" and p.trainable and p.name in self.focus)
-        return LayerBackward(layer[0].layer, neurons, shared)
+        return LayerBackward(layer[0].layer, neurons, shared, outputs_first=not layer[0].activation.elementwise)
 
     def backward_neuron(self, n: Neuron, layer: tuple[Neuron, ...], d_outs: dict[str, Factor]) -> NeuronBackward:
         """delta_n = dE/din_n: dE/dout_n * dout_n/din_n, or for softmax the sum over the layer's outputs."""

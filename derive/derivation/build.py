@@ -57,6 +57,9 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
         parameters=rows, samples=samples,
         listed=spec.focus if spec.focus and len(model.params) > LONG_LIST else (),
         equations=equations(model, table) if training else (),
+        matrix_notes=tuple(note for note, applies in (("matrix_softmax", spec.activations[-1] == "softmax"),
+                                                      ("matrix_no_bias", all(b == "none" for b in spec.bias)))
+                           if applies),
         regularization=(penalty.lam_value, penalty.definition, penalty.total) if penalty else None,
         reductions=tuple(reductions), updates=tuple(updates), summary=tuple(summary),
         focus=spec.focus, in_full=in_full if in_full < spec.samples else None, others=others,

@@ -47,6 +47,7 @@ class Derivation:
     # latex.WIDE of either: the first three and the last two around a \cdots column)
     samples: tuple[Sample, ...]
     equations: tuple[Eq, ...]  # BP1-BP4, the backward pass in delta form
+    matrix_notes: tuple[str, ...]  # what the matrix form's introduction adds (message keys of templates/lang)
     regularization: tuple[Value, Eq, Eq] | None  # lambda, R = lambda/(2m) sum w^2, E + R (with training.l2)
     reductions: tuple[Eq, ...]  # dE/dp assembled: sum or mean over samples [+ lambda/m w] (when there is either)
     updates: tuple[Eq, ...]

@@ -109,6 +109,8 @@ class LayerBackward:
     layer: int
     neurons: tuple[NeuronBackward, ...]
     shared: tuple[Chain, ...]  # parameters shared by the whole layer (per-layer bias)
+    # a softmax layer: every neuron's dE/dout is derived first, since each delta uses all of them
+    outputs_first: bool = False
 
 
 @dataclass(frozen=True)
