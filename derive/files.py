@@ -37,13 +37,13 @@ def write_files(files: dict[str, bytes], directory: str | Path) -> list[Path]:
     try:
         for name, data in files.items():
             _io(folder / name, _write, stage / name, data)
-        return _move_in(stage, folder, list(files))
+        written = _move_in(stage, folder, list(files))
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
-        _remove_created(created)
+        _remove_created(created)  # empty now that the staging folder is gone
         raise
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    shutil.rmtree(stage, ignore_errors=True)  # what is left of it: the old files' copies
+    return written
 
 
 def _write(path: Path, data: bytes) -> None:
