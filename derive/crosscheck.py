@@ -69,8 +69,15 @@ def verify(spec: Spec, derivation: ir.Derivation, numbers: dict[str, float] | No
             raise VerificationError(f"internal error: {value.key} is {value.value!r} symbolically but "
                                     f"{reference_values[value.key]!r} numerically")
         checked += 1
+    check_gradient(spec, reference_values)
+    return checked
+
+
+def check_gradient(spec: Spec, reference_values: dict[str, float]) -> None:
+    """The step engine's gradient (in `reference_values`) against central finite differences, and, for
+    networks too big to difference every parameter, against the training loop's backward pass."""
     if gradcheck.near_kink(spec):
-        return checked  # two engines agree; differences across a kink would measure neither branch
+        return  # two engines agree; differences across a kink would measure neither branch
     gradient = {p.name: reference_values[keys.gradient(p.name)] for p in spec.parameters()
                 if keys.gradient(p.name) in reference_values}
     if len(gradient) > gradcheck.FD_EACH:
@@ -83,7 +90,6 @@ def verify(spec: Spec, derivation: ir.Derivation, numbers: dict[str, float] | No
     problem = gradcheck.gradient_disagreement(spec, gradient, FINITE_DIFFERENCES, frozenset(spec.focus))
     if problem:
         raise VerificationError(f"internal error: {problem}")
-    return checked
 
 
 def _step(spec: Spec) -> Spec:

@@ -1,6 +1,7 @@
 """Where a spec comes from: a .toml file, a built-in example (spec/presets/), or a dict."""
 from __future__ import annotations
 
+import copy
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -21,6 +22,18 @@ def load(source: str | Path | dict, *, name: str | None = None) -> Spec:
     return load_preset(text)
 
 
+def raw_fields(source: str | Path | dict) -> dict:
+    """The fields of a spec before validation (a deep copy for a dict): a .toml path, a built-in
+    example's name, or a dict."""
+    if isinstance(source, dict):
+        return copy.deepcopy(source)
+    text = str(source)
+    path = Path(text)
+    if path.suffix == ".toml" or path.exists():
+        return _read_toml(path, text)
+    return _preset(text)
+
+
 def preset_names() -> dict[str, str]:
     """Built-in examples: name -> the one-line description in the preset's first comment."""
     found = {}
@@ -33,12 +46,16 @@ def preset_names() -> dict[str, str]:
 
 def load_preset(name: str) -> Spec:
     """Load a built-in example by name."""
+    return parse(_preset(name), source=f"{name}.toml", default_name=name)
+
+
+def _preset(name: str) -> dict:
     names = preset_names()
     if name not in names:
         raise SpecError(name, "SPEC", f"a .toml file or a built-in example ({', '.join(names)})",
                         "no such file or example")
     entry = resources.files("derive.spec.presets") / f"{name}.toml"
-    return parse(tomllib.loads(entry.read_text(encoding="utf-8")), source=f"{name}.toml", default_name=name)
+    return tomllib.loads(entry.read_text(encoding="utf-8"))
 
 
 def _read_toml(path: Path, shown: str) -> dict:

@@ -53,7 +53,7 @@ def json_view(d: Derivation) -> dict[str, Any]:
         for o in d.training.outputs:
             outputs_after.setdefault(o.sample, []).append(o.output.value)
         view["training"] = {
-            "iterations": d.training.iterations, "mode": d.training.mode, **_history(d.training.losses),
+            "iterations": d.training.iterations, "mode": d.training.mode, **history(d.training.losses),
             "parameters": {p.name: p.final.value for p in d.training.parameters},
             "outputs": [outputs_after[s] for s in sorted(outputs_after)]}
         if d.training.accuracy:
@@ -67,7 +67,7 @@ def json_view(d: Derivation) -> dict[str, Any]:
 HISTORY = 10_000  # losses of a training history kept in the JSON at most (plus the first and the last)
 
 
-def _history(losses: tuple[float, ...]) -> dict:
+def history(losses: tuple[float, ...]) -> dict:
     """The loss before training and after every `loss_every`-th iteration, and after the last one: every
     iteration's up to HISTORY iterations, evenly thinned beyond."""
     every = max(1, math.ceil((len(losses) - 1) / HISTORY))
