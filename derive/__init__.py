@@ -4,19 +4,45 @@ The pipeline, one subpackage per stage (derive.pipeline runs them in order):
 
     spec (TOML) -> symbolic model (SymPy) -> derivation IR (frozen data) -> views (Jinja2)
                                   \\-> numeric engines (NumPy) -/  (derive.crosscheck: every number twice)
+
+The names below load their module on first use, so that `import derive` (and the pytest plugin
+that installing derive registers) costs nothing until something is asked for.
 """
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import DeriveError, SpecError, UsageError, VerificationError
+
 __version__ = "0.1.0"  # the one source: pyproject.toml reads it, `derive --version` prints it
 
-from .crosscheck import verify
-from .derivation import build
-from .errors import DeriveError, SpecError, UsageError, VerificationError
-from .files import file_name, write_files
-from .ir import Derivation
-from .pipeline import derive, write
-from .spec import Spec, load
-from .views import document, pdf
+_LAZY = {
+    "derive": "pipeline", "write": "pipeline", "load": "spec", "Spec": "spec", "build": "derivation",
+    "verify": "crosscheck", "document": "views", "pdf": "views", "Derivation": "ir", "file_name": "files",
+    "write_files": "files", "numbers": "oracle", "from_arrays": "bridges", "from_torch": "bridges",
+    "spec_toml": "bridges",
+}
 
-__all__ = ["__version__", "derive", "load", "build", "verify", "document", "pdf", "write", "Derivation", "Spec",
-           "DeriveError", "SpecError", "UsageError", "VerificationError", "file_name", "write_files"]
+__all__ = ["__version__", "DeriveError", "SpecError", "UsageError", "VerificationError", "derive", "write", "load",
+           "Spec", "build", "verify", "document", "pdf", "Derivation", "file_name", "write_files", "numbers",
+           "from_arrays", "from_torch", "spec_toml"]
+
+if TYPE_CHECKING:
+    from .bridges import from_arrays, from_torch, spec_toml
+    from .crosscheck import verify
+    from .derivation import build
+    from .files import file_name, write_files
+    from .ir import Derivation
+    from .oracle import numbers
+    from .pipeline import derive, write
+    from .spec import Spec, load
+    from .views import document, pdf
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'derive' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value

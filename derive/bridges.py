@@ -12,14 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import json
+
 import numpy as np
 
 from .errors import SpecError, UsageError
 from .spec import load
 
 
-def from_arrays(weights: Sequence[Any], biases: Sequence[Any] | None = None, activations: str | Sequence[str] = "sigmoid",
-                inputs: Any = None, targets: Any = None, *, loss: str = "half_sse", lr: float | None = None,
+def from_arrays(weights: Sequence[Any], biases: Sequence[Any] | None = None,
+                activations: str | Sequence[str] = "sigmoid", inputs: Any = None, targets: Any = None, *,
+                loss: str = "half_sse", lr: float | None = None,
                 layout: str = "column", reduction: str = "sum", iterations: int = 0, leaky_slope: float | None = None,
                 name: str = "arrays") -> dict[str, Any]:
     """A spec from one weight matrix per layer (`layout` column: W of shape units x inputs, z = W a + b,
@@ -35,7 +38,8 @@ def from_arrays(weights: Sequence[Any], biases: Sequence[Any] | None = None, act
     if layout == "row":
         matrices = [m.T for m in matrices]
     if biases is not None and len(biases) != len(matrices):
-        raise UsageError(f"{source}: biases: expected {len(matrices)} (one per layer, None for none), got {len(biases)}")
+        raise UsageError(f"{source}: biases: expected {len(matrices)} (one per layer, None for none), "
+                         f"got {len(biases)}")
     vectors = [None if biases is None or biases[l] is None else _vector(biases[l], f"biases[{l}]", source)
                for l in range(len(matrices))]
     x = _rows(inputs, "inputs", source)
@@ -109,13 +113,15 @@ def from_torch(model: Any, inputs: Any, targets: Any, loss: Any = "cross_entropy
     if derive_loss == "cross_entropy" and t.ndim == 1:
         t = _one_hot(t, outputs, source)
     if len(set(slopes)) > 1:
-        raise UsageError(f"{source}: model: every LeakyReLU must have the same negative_slope, got {sorted(set(slopes))}")
+        raise UsageError(f"{source}: model: every LeakyReLU must have the same negative_slope, "
+                         f"got {sorted(set(slopes))}")
     return from_arrays(weights, biases, activations, _as_numpy(inputs), t, loss=derive_loss, lr=lr,
                        reduction=reduction, iterations=iterations, name=name,
                        leaky_slope=slopes[0] if slopes else None)
 
 
-def _torch_layers(model: Any, source: str) -> tuple[list[np.ndarray], list[np.ndarray | None], list[str], list[float]]:
+def _torch_layers(model: Any, source: str
+                  ) -> tuple[list[np.ndarray], list[np.ndarray | None], list[str], list[float]]:
     """Each Linear's weight and bias, and the activation after it ("linear" where none follows)."""
     modules = _flat(model)
     weights: list[np.ndarray] = []
@@ -208,6 +214,28 @@ def _validated(spec: dict[str, Any], source: str) -> None:
 
 
 def spec_toml(spec: dict[str, Any]) -> str:
-    """A spec dict (from `from_arrays` or `from_torch`) as TOML text, for `derive doc FILE.toml`."""
-    import tomli_w  # a well-kept TOML writer (the standard library only reads TOML)
-    return tomli_w.dumps(spec)
+    """A spec dict (from `from_arrays` or `from_torch`) as TOML text, for `derive doc FILE.toml`: its
+    top-level values first, then one [table] per dict, every array inline (a matrix one row per line),
+    every float in its shortest round-trip form."""
+    lines = [f"{key} = {_toml(value)}" for key, value in spec.items() if not isinstance(value, dict)]
+    for key, table in spec.items():
+        if isinstance(table, dict):
+            lines += ["", f"[{key}]"] + [f"{name} = {_toml(value)}" for name, value in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any, depth: int = 0) -> str:
+    """One TOML value: a string (JSON's escapes are TOML's), a number, a boolean or an array."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = {_toml(item)}" for key, item in value.items()) + "}"
+    items = [_toml(item, depth + 1) for item in value]
+    if any(isinstance(item, list) for item in value) and depth < 2:
+        pad = "    " * (depth + 1)
+        return "[\n" + ",\n".join(pad + item for item in items) + ",\n" + "    " * depth + "]"
+    return "[" + ", ".join(items) + "]"

@@ -19,8 +19,8 @@ from .crosscheck import LOOP, check_gradient, check_training, close, reference
 from .errors import VerificationError
 from .numeric import loop
 from .spec import Param, Spec, load
+from .spec.schedule import history
 from .spec.size import refuse_oversize
-from .views.json import history
 
 
 def numbers(source: str | Path | dict | Spec) -> dict[str, Any]:

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "derive"
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 50
-LATE_IMPORTS = ("matplotlib",)  # heavy, and needed only to draw
+# matplotlib: heavy, and needed only to draw; torch: optional, for derive.from_torch alone
+LATE_IMPORTS = ("matplotlib", "torch")
 
 
 def _tool(name: str) -> str:

@@ -2,6 +2,8 @@
 the training loop that records them, its cross-check, and the document that shows them."""
 from __future__ import annotations
 
+import math
+
 
 def checkpoints(n: int) -> tuple[int, ...]:
     """0, 1, 2, 5, 10, 20, 50, ... up to n, and n itself."""
@@ -20,3 +22,16 @@ def tail_start(n: int) -> int:
 def percent_drop(before: float, after: float) -> float:
     """By how many percent `after` is below `before` (negative: above)."""
     return 100.0 * (before - after) / before if before else 0.0
+
+
+HISTORY = 10_000  # losses of a training history kept in the JSON at most (plus the first and the last)
+
+
+def history(losses: tuple[float, ...]) -> dict:
+    """The loss before training and after every `loss_every`-th iteration, and after the last one: every
+    iteration's up to HISTORY iterations, evenly thinned beyond."""
+    every = max(1, math.ceil((len(losses) - 1) / HISTORY))
+    kept = list(losses[::every])
+    if (len(losses) - 1) % every:
+        kept.append(losses[-1])
+    return {"loss": kept, "loss_every": every}

@@ -7,7 +7,7 @@ verified ones and, on a mismatch, say why, with the working.
 `assert_gradients`, `assert_updated`, `assert_forward` and `assert_loss` take the values (by scalar
 name, by label or by layer, see derive.testing.actual) and a spec (a built-in example's name, a TOML
 path, a dict such as derive.from_arrays gives, or a Spec), with numpy.isclose's rtol and atol.
-Installing derive registers a pytest plugin (derive.testing.plugin): the `derive_spec` fixture.
+Installing derive registers a pytest plugin (derive.pytest_plugin): the `derive_spec` fixture.
 """
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ def fmt(value: float) -> str:
     return f"{value:.7g}"
 
 
-Close = Callable[[str, float, float], bool]  # (parameter, their gradient, a gradient) -> the same, to the test's tolerance
+# (parameter, their gradient, a gradient) -> the same, to the test's tolerance
+Close = Callable[[str, float, float], bool]
 
 
 def mistaken(spec: Spec, theirs: dict[str, float], close: Close) -> tuple[tuple[mistakes.Instance, ...], set[str]]:

@@ -13,30 +13,62 @@ from .explain import fmt
 
 def story(spec: Spec, numbers: dict[str, Any], theirs: dict[tuple[int, str, str], float], wrong: list, close,
           name: dict) -> list[str]:
-    s, label, side = wrong[0]
+    """Which wrong values follow from your own earlier ones, then the working of the first that does not."""
+    findings = {key: _finding(spec, numbers, theirs, key, close, name) for key in wrong}
+    carried = [key for key in wrong if findings[key] and findings[key].startswith("follows from your")]
+    first = next((key for key in wrong if key not in carried), wrong[0])
+    lines = []
+    if carried:
+        lines.append(f"{len(carried)} of them follow from your own earlier values by the right arithmetic: "
+                     + ", ".join(name[key] for key in carried) + ".")
+    lines += _working(spec, numbers, first, name)
+    if findings[first]:
+        lines.append(f"Your {name[first]} = {fmt(theirs[first])} {findings[first]}.")
+    return lines
+
+
+def _place(spec: Spec, key: tuple[int, str, str]):
+    """The layer (1-based) and index of a key's neuron, its weights and its bias."""
+    label = key[1]
     l = next(l for l in range(1, spec.depth + 1) if label in spec.labels[l])
     j = spec.labels[l].index(label)
-    row = numbers["forward"][s]
-    sources = spec.labels[l - 1]
-    before = [spec.inputs[s][k] if l == 1 else row[source]["out"] for k, source in enumerate(sources)]
     weights = {(p.dest, p.src): p for p in spec.parameters() if p.layer == l and p.kind == "weight"}
     bias = next((p for p in spec.parameters() if p.layer == l and p.kind == "bias" and p.dest in (j, None)), None)
+    return l, j, weights, bias
+
+
+def _sources(spec: Spec, numbers: dict[str, Any], s: int, l: int) -> list[float]:
+    row = numbers["forward"][s]
+    return list(spec.inputs[s]) if l == 1 else [row[source]["out"] for source in spec.labels[l - 1]]
+
+
+def _working(spec: Spec, numbers: dict[str, Any], key: tuple[int, str, str], name: dict) -> list[str]:
+    s, label, _ = key
+    l, j, weights, bias = _place(spec, key)
+    before = _sources(spec, numbers, s, l)
+    sources = spec.labels[l - 1]
     terms = [f"{weights[j, k].name} * {source}" for k, source in enumerate(sources)]
     values = [f"{fmt(weights[j, k].value)} * {fmt(before[k])}" for k in range(len(sources))]
     if bias:
         terms.append(bias.name)
         values.append(fmt(bias.value))
     activation = spec.activations[l - 1]
-    net, out = row[label]["in"], row[label]["out"]
-    lines = [f"derive's working for {name[wrong[0]]}:",
-             f"  in_{label} = {' + '.join(terms)} = {' + '.join(values)} = {fmt(net)}",
-             f"  out_{label} = {activation}(in_{label}) = {activation}({fmt(net)}) = {fmt(out)}"]
-    mine = theirs[wrong[0]]
-    for alternative, text in _alternatives(spec, theirs, s, l, j, side, before, weights, bias, net):
-        if alternative is not None and close(name[wrong[0]], mine, alternative):
-            lines.append(f"Your {name[wrong[0]]} = {fmt(mine)} {text}.")
-            break
-    return lines
+    net, out = numbers["forward"][s][label]["in"], numbers["forward"][s][label]["out"]
+    return [f"derive's working for {name[key]}:",
+            f"  in_{label} = {' + '.join(terms)} = {' + '.join(values)} = {fmt(net)}",
+            f"  out_{label} = {activation}(in_{label}) = {activation}({fmt(net)}) = {fmt(out)}"]
+
+
+def _finding(spec: Spec, numbers: dict[str, Any], theirs: dict, key: tuple[int, str, str], close,
+             name: dict) -> str | None:
+    s, label, side = key
+    l, j, weights, bias = _place(spec, key)
+    net = numbers["forward"][s][label]["in"]
+    for alternative, text in _alternatives(spec, theirs, s, l, j, side, _sources(spec, numbers, s, l), weights,
+                                           bias, net):
+        if alternative is not None and close(name[key], theirs[key], alternative):
+            return text
+    return None
 
 
 def _alternatives(spec: Spec, theirs: dict, s: int, l: int, j: int, side: str, before: list[float], weights: dict,

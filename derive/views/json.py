@@ -3,10 +3,10 @@ documented in docs/json.md)."""
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from ..ir import Derivation
+from ..spec.schedule import history
 
 
 def json_text(derivation: Derivation) -> str:
@@ -62,16 +62,3 @@ def json_view(d: Derivation) -> dict[str, Any]:
         lam, penalty, objective = d.regularization
         view["loss"] |= {"l2": lam.value, "regularization": penalty.value.value, "objective": objective.value.value}
     return view
-
-
-HISTORY = 10_000  # losses of a training history kept in the JSON at most (plus the first and the last)
-
-
-def history(losses: tuple[float, ...]) -> dict:
-    """The loss before training and after every `loss_every`-th iteration, and after the last one: every
-    iteration's up to HISTORY iterations, evenly thinned beyond."""
-    every = max(1, math.ceil((len(losses) - 1) / HISTORY))
-    kept = list(losses[::every])
-    if (len(losses) - 1) % every:
-        kept.append(losses[-1])
-    return {"loss": kept, "loss_every": every}
