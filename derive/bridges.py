@@ -9,10 +9,9 @@ through the same validation as a TOML file, so a model derive cannot represent i
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
-
-import json
 
 import numpy as np
 
@@ -24,7 +23,7 @@ def from_arrays(weights: Sequence[Any], biases: Sequence[Any] | None = None,
                 activations: str | Sequence[str] = "sigmoid", inputs: Any = None, targets: Any = None, *,
                 loss: str = "half_sse", lr: float | None = None,
                 layout: str = "column", reduction: str = "sum", iterations: int = 0, leaky_slope: float | None = None,
-                name: str = "arrays") -> dict[str, Any]:
+                name: str = "my-network") -> dict[str, Any]:
     """A spec from one weight matrix per layer (`layout` column: W of shape units x inputs, z = W a + b,
     as PyTorch's Linear stores it; row: inputs x units, z = x @ W), one bias vector per layer (None
     for a layer without biases, or biases=None for none at all), the activations (one name, or one

@@ -6,6 +6,7 @@ import itertools
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,8 +14,7 @@ import student
 
 import derive
 from derive.numeric import mistakes
-from derive.testing import assert_forward, assert_gradients, assert_loss, assert_updated
-from derive.testing import explain
+from derive.testing import assert_forward, assert_gradients, assert_loss, assert_updated, explain
 
 LAYERS, ACTS = [2, 2, 2], ["sigmoid", "sigmoid"]
 
@@ -169,3 +169,10 @@ def test_the_plugin_shows_the_working_in_a_failing_test(tmp_path):
     assert "derive's working for w5:" in run.stdout and "dE/dw5 = dE/dout_o1 * dout_o1/din_o1" in run.stdout
     assert "assert_gradients({'w5': 0.5}, spec)" in run.stdout  # the test's own line
     assert "asserts.py" not in run.stdout  # derive's frames are hidden
+
+
+def test_the_autograder_in_the_docs_prints_what_the_docs_show(capsys):
+    text = (Path(__file__).resolve().parent.parent / "docs" / "oracle.md").read_text(encoding="utf-8")
+    example, shown = re.search(r"## An autograder.*?```python\n(.*?)```.*?```\n(.*?)```", text, re.S).groups()
+    exec(compile(example, "docs/oracle.md", "exec"), {})  # noqa: S102 - our own documentation's example
+    assert capsys.readouterr().out == shown
