@@ -20,7 +20,7 @@ from .errors import VerificationError
 from .numeric import loop
 from .spec import Param, Spec, load
 from .spec.schedule import history
-from .spec.size import refuse_oversize
+from .spec.size import refuse_long_training
 
 
 def numbers(source: str | Path | dict | Spec) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def numbers(source: str | Path | dict | Spec) -> dict[str, Any]:
     fields, or a Spec) as a dict shaped like the JSON of `derive doc --format json`."""
     spec = source if isinstance(source, Spec) else load(source)
     values = reference(spec)
-    refuse_oversize(spec)
+    refuse_long_training(spec)
     if spec.learning_rate is not None:
         check_gradient(spec, values)
         for name, value in loop.gradient(spec).items():  # a second backward pass, code the engine does not share

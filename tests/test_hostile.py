@@ -49,6 +49,7 @@ CASES = {  # old text of the two-two-two preset -> new text, and what the error 
     "an init range beyond reach": ("weights = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]]]\n"
                                    "biases = [[0.55, 0.56], [0.66, 0.67]]",
                                    'init = { scheme = "uniform", low = -1e308, high = 1e308 }', "params.init.low"),
+    "1,001 samples": ("inputs = [[0.1, 0.2]]", "inputs = [" + "[0.1, 0.2], " * 1001 + "]", "data.inputs"),
     "a learning rate that overflows": ("learning_rate = 0.5", "learning_rate = 1e308\niterations = 100",
                                        "training.learning_rate"),
 }
@@ -69,6 +70,22 @@ def test_the_work_of_a_training_run_is_bounded():
            "training": {"learning_rate": 0.5, "iterations": 200_000}, "focus": ["w1"]}
     with pytest.raises(DeriveError, match=r"training\.iterations.*2,000,000,000"):
         derive.derive(raw)
+
+
+def test_samples_are_bounded_by_the_size_of_the_network():
+    """Every sample is computed, checked and shown: 10 samples of a 23,000-parameter network are refused
+    before a row is read, naming the most it takes."""
+    raw = {"network": {"layers": [2, 150, 150, 2]}, "params": {"init": {"scheme": "xavier", "seed": 1}},
+           "data": {"inputs": [[0.1, 0.2]] * 10, "targets": [[0.0, 1.0]] * 10}}
+    with pytest.raises(DeriveError, match=r"data\.inputs: expected at most 8 samples for a 2-150-150-2 network"):
+        derive.load(raw)
+    raw["network"]["layers"], raw["data"] = [2, 4, 1], {"generate": {"shape": "diamond", "count": 1001}}
+    with pytest.raises(DeriveError, match="data.generate.count"):
+        derive.load(raw)
+
+
+def test_a_spec_that_never_ends_is_refused(capsys):
+    refused(capsys, ["doc", "/dev/zero", "-o", "unused"], "/dev/zero", "at most 20,000,000 bytes")
 
 
 @pytest.mark.parametrize("kwargs, field", [({"notation": "bogus"}, "notation"), ({"digits": -1}, "digits"),

@@ -19,6 +19,7 @@ ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "leaky_r
 # loss -> (its module, the model's last activation, targets for 5 samples of 3 outputs)
 LOSSES = {
     "mse": (nn.MSELoss(), nn.Tanh(), lambda g: torch.tensor(g.uniform(-1, 1, (5, 3)))),
+    "mse_of_softmax": (nn.MSELoss(), nn.Softmax(dim=-1), lambda g: torch.tensor(g.dirichlet(np.ones(3), 5))),
     "cross_entropy": (nn.CrossEntropyLoss(), None, lambda g: torch.tensor(g.integers(0, 3, 5))),
     "cross_entropy_probabilities": (nn.CrossEntropyLoss(reduction="sum"), None,
                                     lambda g: torch.tensor(g.dirichlet(np.ones(3), 5))),

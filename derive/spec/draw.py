@@ -7,13 +7,13 @@ import math
 
 import numpy as np
 
+from .limits import MAX_SAMPLES
 from .reader import Reader
 from .types import Matrix
 
 SHAPES = {"diamond": lambda x: np.abs(x[:, 0]) + np.abs(x[:, 1]) < 1}  # label 1 inside the shape
 
-
-MAX_GENERATED = 2000
+MAX_GENERATED = MAX_SAMPLES  # generated points are samples like written ones
 
 
 def generated(r: Reader, data: dict, layers: tuple[int, ...]) -> tuple[Matrix, Matrix]:

@@ -13,6 +13,9 @@ MAX_NAME = 64
 MAX_UNITS = 1_024  # neurons of one layer (a 784-pixel input fits; its document needs --focus)
 MAX_PARAMETERS = 60_000  # 784-64-10 (50,890) derives in about 9 s
 MAX_DEPTH = 32  # layers, the input's included
+MAX_SAMPLES = 1_000  # a document of a 2-2-2 network over 1,000 samples takes about 7 s
+MAX_SAMPLE_WORK = 200_000  # samples x parameters: 784-16-16-10 (12,730) over 15 samples takes about 13 s
+MAX_SPEC_BYTES = 20_000_000  # a spec file (784-64-10's weights written out take about 1 MB)
 
 
 def check_size(r: Reader, layers: list[int]) -> None:
@@ -27,6 +30,20 @@ def check_size(r: Reader, layers: list[int]) -> None:
     if count > MAX_PARAMETERS:
         raise r.fail("network.layers", f"at most {MAX_PARAMETERS:,} parameters (weights and biases); a larger "
                      "network is beyond what derive computes symbolically and checks", note=f"{count:,} parameters")
+
+
+def check_samples(r: Reader, inputs: Any, layers: tuple[int, ...]) -> None:
+    """The number of samples (written or generated), before their rows are read: every sample is
+    computed, checked and shown."""
+    if not isinstance(inputs, (list, tuple)):
+        return  # the reader names the wrong type
+    count = sum((a + 1) * b for a, b in zip(layers, layers[1:]))
+    if len(inputs) > MAX_SAMPLES or len(inputs) * count > MAX_SAMPLE_WORK:
+        most = min(MAX_SAMPLES, MAX_SAMPLE_WORK // count)
+        shape = "-".join(map(str, layers))
+        raise r.fail("data.inputs", f"at most {most:,} samples for a {shape} network (at most "
+                     f"{MAX_SAMPLES:,}, and samples x parameters at most {MAX_SAMPLE_WORK:,})",
+                     note=f"{len(inputs):,} samples")
 
 
 def note(r: Reader, note: Any) -> tuple[tuple[str, str], ...]:

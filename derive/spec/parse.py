@@ -90,7 +90,10 @@ def _data(r: Reader, layers: tuple[int, ...]) -> tuple[Matrix, Matrix]:
     """The [data] table: written inputs and targets, or generated ones."""
     data = r.table("data")
     if "generate" in data:
-        return generated(r, data, layers)
+        inputs, targets = generated(r, data, layers)
+        limits.check_samples(r, inputs, layers)
+        return inputs, targets
+    limits.check_samples(r, r.get(data, "data.inputs"), layers)
     inputs = r.matrix(r.get(data, "data.inputs"), "data.inputs", None, layers[0])
     return inputs, r.matrix(r.get(data, "data.targets"), "data.targets", len(inputs), layers[-1])
 

@@ -33,13 +33,18 @@ def terms(spec: Spec) -> int:
 
 
 def refuse_oversize(spec: Spec) -> None:
-    work = spec.iterations * spec.samples * len(spec.parameters()) * (1 + len(spec.compare_hidden))
-    if work > TRAINING_WORK:
-        raise SpecError(spec.source, "training.iterations", f"fewer iterations for a network and data this size "
-                        f"(iterations x samples x parameters at most {TRAINING_WORK:,}, for each network trained)",
-                        f"{spec.iterations:,} iterations, {work:,} in all")
+    refuse_long_training(spec)
     count = terms(spec)
     if not spec.focus and count > LIMIT:
         raise SpecError(spec.source, "focus", f"a focus for a network this size (its full document would print "
                         f"about {count:,} terms, over the {LIMIT:,} a readable document holds): name the parameters "
                         "to write out with --focus, e.g. --focus w1,w5 or --focus layer2", "no focus")
+
+
+def refuse_long_training(spec: Spec) -> None:
+    """Training that would take more than seconds is refused before it starts."""
+    work = spec.iterations * spec.samples * len(spec.parameters()) * (1 + len(spec.compare_hidden))
+    if work > TRAINING_WORK:
+        raise SpecError(spec.source, "training.iterations", f"fewer iterations for a network and data this size "
+                        f"(iterations x samples x parameters at most {TRAINING_WORK:,}, for each network trained)",
+                        f"{spec.iterations:,} iterations, {work:,} in all")

@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import SpecError
+from .limits import MAX_SPEC_BYTES
 from .parse import parse
 from .types import Spec
 
@@ -60,9 +61,12 @@ def _preset(name: str) -> dict:
 
 def _read_toml(path: Path, shown: str) -> dict:
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_SPEC_BYTES + 1)  # no further: /dev/zero is refused, not read forever
     except OSError as exc:
         raise SpecError(shown, "SPEC", "a readable .toml file", exc.strerror or "unreadable") from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SpecError(shown, "SPEC", f"a spec of at most {MAX_SPEC_BYTES:,} bytes", "a larger file")
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
