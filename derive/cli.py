@@ -1,45 +1,31 @@
 """The command line: derive doc | check | exercises | grade | presets | gallery. A DeriveError becomes
-one line on stderr and its exit code (2 for bad input, 3 for an internal disagreement)."""
+one line on stderr and its exit code (2 for bad input, 3 for an internal disagreement).
+
+This module holds the options and the handling of errors and signals; each command's work is in
+derive.commands, and only the module of the command being run is imported (`COMMANDS`), so that a
+command loads no more than it uses."""
 from __future__ import annotations
 
 import argparse
-import contextlib
-import dataclasses
-import json
+import importlib
 import os
 import signal
 import sys
 import threading
 import warnings
-from pathlib import Path
 
-import numpy as np
-import tqdm
-
-from . import __version__, check, exercises
-from .errors import DeriveError, UsageError
-from .exercises import grade
-from .files import read_text, write_files
+from . import __version__
+from .errors import DeriveError
 from .fmt import DEFAULT_DIGITS
-from .gallery import regenerate_gallery
-from .pipeline import derive, write
-from .spec import focused, in_full, load, preset_names
-from .spec.vocabulary import NOTATIONS
-from .views import FORMATS, LANGUAGES
+from .spec.vocabulary import LANGUAGES, NOTATIONS
+
+COMMANDS = {name: f"derive.commands.{name}" for name in ("doc", "check", "exercises", "grade", "presets", "gallery")}
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
         shown = message.translate({ord(c): repr(c)[1:-1] for c in "\n\r\t\v\f"})  # an argument's line break
         self.exit(2, f"{self.prog}: error: {shown}\n")
-
-
-def _choices(text: str, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
-    chosen = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    bad = [c for c in chosen if c not in allowed]
-    if bad or not chosen:
-        raise UsageError(f"{option}: expected a comma-separated list of {', '.join(allowed)}, got {text!r}")
-    return chosen
 
 
 def _digits(text: str) -> int:
@@ -127,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
     handlers = {number: signal.signal(number, _on_signal) for number in _SIGNALS} if main_thread else {}
     try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # overflow is reported by its checks, not NumPy
             return _main(argv)
     except KeyboardInterrupt:
@@ -159,88 +145,7 @@ _SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasa
 def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
-        if args.command == "presets":
-            for name, line in preset_names().items():
-                width = max(map(len, preset_names()))
-                print(f"{name:{width}}  {line}")
-        elif args.command == "doc":
-            formats = _choices(args.format, FORMATS, "--format")
-            langs = _choices(args.lang, LANGUAGES, "--lang")
-            if args.notation is not None and args.notation not in NOTATIONS:
-                raise UsageError(f"--notation: expected one of {', '.join(NOTATIONS)}, got {args.notation!r}")
-            if args.template_dir is not None and not Path(args.template_dir).is_dir():
-                raise UsageError(f"--template-dir: expected a folder of templates, got {args.template_dir!r}")
-            spec = load(args.spec)
-            if args.focus is not None:
-                spec = dataclasses.replace(spec, focus=focused(spec, args.focus.split(","), spec.source, "--focus"))
-            if args.samples_in_full is not None:
-                spec = dataclasses.replace(spec, samples_in_full=in_full(spec, args.samples_in_full, spec.source,
-                                                                         "--samples-in-full"))
-            with _progress(spec.iterations, args.quiet) as progress:
-                derivation = derive(spec, notation=args.notation, digits=args.precision, progress=progress)
-            for path in write(derivation, args.output, formats, langs, args.template_dir):
-                print(path)
-        elif args.command == "check":
-            return _check(args)
-        elif args.command == "grade":
-            print(_grade(args))
-        elif args.command == "exercises":
-            for path in _exercises(args):
-                print(path)
-        elif args.command == "gallery":
-            for path in regenerate_gallery(Path(args.output), everything=args.all):
-                print(path)
+        return importlib.import_module(COMMANDS[args.command]).run(args)
     except DeriveError as exc:
         print(f"derive: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    return 0
-
-
-def _exercises(args: argparse.Namespace) -> list[Path]:
-    """derive exercises: exercises.md (questions), answers.md (answers and worked solutions), exercises.json."""
-    formats = _choices(args.format, ("md", "html", "pdf", "json", "moodle"), "--format")
-    langs = _choices(args.lang, LANGUAGES, "--lang")
-    tolerance = exercises.parse_tolerance(args.tolerance)
-    variants = exercises.generate(args.count, args.seed, args.level, args.network, args.activation, args.loss)
-    files = exercises.files(variants, tolerance, args.level, args.seed, formats, langs)
-    return write_files(files, args.output)
-
-
-def _grade(args: argparse.Namespace) -> Path:
-    """derive grade: notes on stderr (rows skipped, answers counted wrong); the scores CSV holds the rest."""
-    target = Path(args.output)
-    for given in (args.answers, args.submissions):
-        if target.exists() and Path(given).exists() and target.samefile(given):
-            raise UsageError(f"-o {args.output}: it is the input {given}; name another file for the scores")
-    key = grade.load_key(args.answers)
-    text = read_text(args.submissions, "a CSV file of answers", grade.MAX_BYTES)
-    graded, notes = grade.grade(key, text, args.submissions)
-    for note in notes:
-        print(f"derive: {note}", file=sys.stderr)
-    (written,) = write_files({target.name: grade.scores_csv(graded).encode("utf-8")}, target.parent)
-    return written
-
-
-def _check(args: argparse.Namespace) -> int:
-    """derive check: exit 0 when every number follows from the network, 1 when something is suspicious."""
-    rates = check.parse_rates(args.lr)
-    spec = load(args.spec)
-    text = read_text(args.document, "a walkthrough as text (Markdown, plain text or LaTeX)", check.MAX_BYTES)
-    report = check.check(spec, text, args.document, rates)
-    if args.report == "json":
-        print(json.dumps(check.json_view(report, args.lang), indent=2, ensure_ascii=False))
-    else:
-        print(check.markdown(report, args.lang), end="")
-    return 0 if report.clean else 1
-
-
-@contextlib.contextmanager
-def _progress(total: int, quiet: bool):
-    """A progress bar on stderr for training: shown once it has run for half a second, and never when
-    stderr is not a terminal or with --quiet."""
-    if quiet or not total or not sys.stderr.isatty():
-        yield None
-        return
-    with tqdm.tqdm(total=total, desc="training", unit="it", file=sys.stderr, delay=0.5, leave=False,
-                   dynamic_ncols=True) as bar:
-        yield lambda done: bar.update(done - bar.n)

@@ -25,11 +25,13 @@ from .views import files
 
 
 def derive(source: str | Path | dict | Spec, *, notation: str | None = None, digits: int = DEFAULT_DIGITS,
-           progress: Callable[[int], None] | None = None) -> Derivation:
+           progress: Callable[[int], None] | None = None, formats: tuple[str, ...] | None = None) -> Derivation:
     """Load a spec, build its derivation symbolically, train it (training.iterations), verify every
     number numerically, and draw its figures.
 
-    `notation` overrides the spec's own (default in-out); `progress(k)` hears of training's iterations."""
+    `notation` overrides the spec's own (default in-out); `progress(k)` hears of training's iterations;
+    `formats` (default: all) are the formats it will be written in, so that only the figures those show
+    are drawn (none for json; an SVG's PDF twin only for tex and pdf)."""
     if notation is not None and notation not in NOTATIONS:
         raise UsageError(f"notation: expected one of {', '.join(NOTATIONS)}, got {notation!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
@@ -53,9 +55,11 @@ def derive(source: str | Path | dict | Spec, *, notation: str | None = None, dig
         training = build_stage.training(spec, _run(spec, history), derivation.parameters, digits, tuple(compared))
         derivation = dataclasses.replace(derivation, training=training)
     verify(spec, derivation, numbers)
-    figures = tuple(dataclasses.replace(f, data=drawing.draw(spec, derivation, f, trained),
+    screen, printed = drawing.needed(formats)
+    figures = tuple(dataclasses.replace(f, data=drawing.draw(spec, derivation, f, trained)
+                                        if screen or (printed and not f.twin) else b"",
                                         print_data=drawing.draw(spec, derivation, f, trained, "pdf")
-                                        if f.file.endswith(".svg") else b"")
+                                        if printed and f.twin else b"")
                     for f in drawing.plan(spec, derivation))
     return dataclasses.replace(derivation, figures=figures)
 

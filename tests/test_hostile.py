@@ -73,11 +73,11 @@ def test_the_work_of_a_training_run_is_bounded():
 
 
 def test_samples_are_bounded_by_the_size_of_the_network():
-    """Every sample is computed, checked and shown: 10 samples of a 23,000-parameter network are refused
+    """Every sample is computed, checked and shown: 50 samples of a 23,000-parameter network are refused
     before a row is read, naming the most it takes."""
     raw = {"network": {"layers": [2, 150, 150, 2]}, "params": {"init": {"scheme": "xavier", "seed": 1}},
-           "data": {"inputs": [[0.1, 0.2]] * 10, "targets": [[0.0, 1.0]] * 10}}
-    with pytest.raises(DeriveError, match=r"data\.inputs: expected at most 8 samples for a 2-150-150-2 network"):
+           "data": {"inputs": [[0.1, 0.2]] * 50, "targets": [[0.0, 1.0]] * 50}}
+    with pytest.raises(DeriveError, match=r"data\.inputs: expected at most 42 samples for a 2-150-150-2 network"):
         derive.load(raw)
     raw["network"]["layers"], raw["data"] = [2, 4, 1], {"generate": {"shape": "diamond", "count": 1001}}
     with pytest.raises(DeriveError, match="data.generate.count"):

@@ -19,9 +19,19 @@ class Figure:
     print_data: bytes = dataclasses.field(default=b"", repr=False, compare=False)  # an SVG's PDF twin, for LaTeX
 
     @property
+    def twin(self) -> bool:
+        """Whether LaTeX needs a PDF twin of this image (xelatex reads no SVG)."""
+        return self.file.endswith(".svg")
+
+    @property
     def print_file(self) -> str:
-        """The file LaTeX includes: the PDF twin of an SVG (xelatex reads no SVG), else the image itself."""
-        return self.file.rsplit(".", 1)[0] + ".pdf" if self.print_data else self.file
+        """The file LaTeX includes: the PDF twin of an SVG, else the image itself."""
+        return self.file.rsplit(".", 1)[0] + ".pdf" if self.twin else self.file
+
+    @property
+    def printed(self) -> bytes:
+        """The bytes of `print_file`."""
+        return self.print_data if self.twin else self.data
 
 
 @dataclass(frozen=True)

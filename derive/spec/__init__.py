@@ -5,8 +5,25 @@ plain numbers and names; nothing in a spec is evaluated as code. The stages abov
 """
 from __future__ import annotations
 
-from .parse import focused, in_full, parse
-from .sources import load, load_preset, preset_names
-from .types import Matrix, Param, Spec
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["Matrix", "Param", "Spec", "focused", "in_full", "load", "load_preset", "parse", "preset_names"]
+
+# name -> its module: loaded on first use, so that reading the vocabulary or the presets' names
+# (derive presets, the command line's options) does not import NumPy
+_LAZY = {"focused": "parse", "in_full": "parse", "parse": "parse", "load": "sources", "load_preset": "sources",
+         "preset_names": "sources", "Matrix": "types", "Param": "types", "Spec": "types"}
+
+if TYPE_CHECKING:
+    from .parse import focused, in_full, parse
+    from .sources import load, load_preset, preset_names
+    from .types import Matrix, Param, Spec
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value

@@ -14,7 +14,7 @@ MAX_UNITS = 1_024  # neurons of one layer (a 784-pixel input fits; its document 
 MAX_PARAMETERS = 60_000  # 784-64-10 (50,890) derives in about 9 s
 MAX_DEPTH = 32  # layers, the input's included
 MAX_SAMPLES = 1_000  # a document of a 2-2-2 network over 1,000 samples takes about 7 s
-MAX_SAMPLE_WORK = 200_000  # samples x parameters: 784-16-16-10 (12,730) over 15 samples takes about 13 s
+MAX_SAMPLE_WORK = 1_000_000  # samples x parameters: 784-16-16-10 (12,730) trains on a batch of 64, 78 at most
 MAX_SPEC_BYTES = 20_000_000  # a spec file (784-64-10's weights written out take about 1 MB)
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from importlib import resources
 from pathlib import Path
 
 from ..errors import SpecError
+from . import presets
 from .limits import MAX_SPEC_BYTES
 from .parse import parse
 from .types import Spec
@@ -37,12 +37,7 @@ def raw_fields(source: str | Path | dict) -> dict:
 
 def preset_names() -> dict[str, str]:
     """Built-in examples: name -> the one-line description in the preset's first comment."""
-    found = {}
-    for entry in sorted(resources.files("derive.spec.presets").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            first = entry.read_text(encoding="utf-8").splitlines()[0]
-            found[entry.name[: -len(".toml")]] = first.lstrip("# ").strip()
-    return found
+    return presets.names()
 
 
 def load_preset(name: str) -> Spec:
@@ -55,8 +50,7 @@ def _preset(name: str) -> dict:
     if name not in names:
         raise SpecError(name, "SPEC", f"a .toml file or a built-in example ({', '.join(names)})",
                         "no such file or example")
-    entry = resources.files("derive.spec.presets") / f"{name}.toml"
-    return tomllib.loads(entry.read_text(encoding="utf-8"))
+    return tomllib.loads(presets.text(name))
 
 
 def _read_toml(path: Path, shown: str) -> dict:

@@ -18,4 +18,5 @@ REDUCTIONS = ("sum", "mean")
 TRAINING_MODES = ("batch", "online")
 LAYOUTS = ("column", "row")
 NOTATIONS = ("in-out", "net-out", "nielsen", "ng", "3b1b")
+FORMATS = ("md", "html", "tex", "pdf", "json")  # of a document (derive doc --format)
 LANGUAGES = ("en", "zh")  # of the prose (templates/lang/<lang>.toml) and of a note

@@ -7,7 +7,8 @@ computes or decides anything about the maths.
 from __future__ import annotations
 
 from ..ir import register_display
-from .document import FORMATS, document, files, pdf
+from ..spec.vocabulary import FORMATS
+from .document import document, files, pdf
 from .html import jupyter, jupyter_html
 from .templates import LANGUAGES
 

@@ -7,10 +7,9 @@ from pathlib import Path
 from ..errors import UsageError
 from ..files import file_name
 from ..ir import Derivation
+from ..spec.vocabulary import FORMATS
 from . import html, json, tex, typeset
 from .markdown import markdown
-
-FORMATS = ("md", "html", "tex", "pdf", "json")
 
 
 def document(derivation: Derivation, fmt: str, lang: str = "en", template_dir: str | Path | None = None) -> str:
@@ -28,7 +27,8 @@ def document(derivation: Derivation, fmt: str, lang: str = "en", template_dir: s
 
 def pdf(derivation: Derivation, lang: str = "en", template_dir: str | Path | None = None) -> bytes:
     """The LaTeX document compiled by xelatex (derive.views.typeset)."""
-    figures = {f.print_file: f.print_data or f.data for f in derivation.figures}
+    _drawn(derivation, "pdf")
+    figures = {f.print_file: f.printed for f in derivation.figures}
     stem = file_name(derivation.name, "tex", lang)[:-len(".tex")]
     return typeset.compile_pdf(document(derivation, "tex", lang, template_dir), figures, stem, lang)
 
@@ -37,6 +37,8 @@ def files(derivation: Derivation, formats: tuple[str, ...] = ("md", "json"), lan
           template_dir: str | Path | None = None) -> dict[str, bytes]:
     """Every requested document by file name (PDFs compiled), with the figure files they link."""
     found: dict[str, bytes] = {}
+    for fmt in formats:
+        _drawn(derivation, fmt)
     for lang in langs:
         for fmt in formats:
             name = file_name(derivation.name, fmt, lang)
@@ -46,5 +48,15 @@ def files(derivation: Derivation, formats: tuple[str, ...] = ("md", "json"), lan
     if "md" in formats:  # the documents that link the figures (HTML and PDF carry their own)
         found |= {figure.file: figure.data for figure in derivation.figures}
     if "tex" in formats:  # LaTeX includes an SVG's PDF twin
-        found |= {figure.print_file: figure.print_data or figure.data for figure in derivation.figures}
+        found |= {figure.print_file: figure.printed for figure in derivation.figures}
     return found
+
+
+def _drawn(derivation: Derivation, fmt: str) -> None:
+    """A derivation made for some formats (derive(..., formats=...)) has only their figures drawn."""
+    if fmt == "json":
+        return
+    screen = fmt in ("md", "html")
+    if any(not (figure.data if screen else figure.printed) for figure in derivation.figures):
+        raise UsageError(f"--format {fmt}: this derivation's figures were drawn for other formats only; derive it "
+                         f"again with {fmt} among its formats")

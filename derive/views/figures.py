@@ -45,6 +45,14 @@ def classifier_2d(spec: Spec) -> bool:
     return spec.layers[0] == 2 and spec.loss in ("bce", "cross_entropy") and spec.layers[-1] <= 2
 
 
+def needed(formats: tuple[str, ...] | None) -> tuple[bool, bool]:
+    """Whether documents in `formats` (None: any) show the figures as drawn, and whether they print them
+    (LaTeX and PDF, with an SVG's PDF twin)."""
+    if formats is None:
+        return True, True
+    return bool({"md", "html"} & set(formats)), bool({"tex", "pdf"} & set(formats))
+
+
 def draw(spec: Spec, d: Derivation, figure: Figure, trained: dict, ext: str | None = None) -> bytes:
     """The image of `figure` as its file's format (or `ext`: pdf, for LaTeX); `trained` holds (spec,
     trained parameters) by "final" and "hidden:<k>"."""
