@@ -75,14 +75,54 @@ def tex(expr: sp.Basic, names: dict[sp.Symbol, str], *, numbers: bool = False) -
     The printing of an expression is kept as a template with a slot per symbol (see _template), so an
     expression met again (the same form in the next exercise variant, with other numbers) costs a fill.
     """
-    try:
-        pieces, symbols = _template(expr, numbers)
-    except _Unsupported:
-        settings = {"symbol_names": names, "order": "none", "mul_symbol": "times" if numbers else "dot",
-                    "ln_notation": True}
-        return _Printer(settings).doprint(expr)
-    filled = [names[s] if s in names else _bare(s) for s in symbols]
+    shape, ordered = _shape(expr)
+    found = _TEMPLATES.get((shape, numbers))
+    if found is None:
+        try:
+            pieces, symbols = _template(expr, numbers)
+        except _Unsupported:
+            settings = {"symbol_names": names, "order": "none", "mul_symbol": "times" if numbers else "dot",
+                        "ln_notation": True}
+            return _Printer(settings).doprint(expr)
+        position = {symbol: i for i, symbol in enumerate(ordered)}
+        found = (pieces, tuple(position[symbol] for symbol in symbols))
+        if len(_TEMPLATES) >= MAX_TEMPLATES:
+            _TEMPLATES.clear()
+        _TEMPLATES[shape, numbers] = found
+    pieces, slots = found
+    filled = [names[s] if s in names else _bare(s) for s in (ordered[i] for i in slots)]
     return _fill(pieces, filled)
+
+
+MAX_TEMPLATES = 1 << 15
+# (the shape of an expression, numbers) -> its printed pieces, and for each slot the position of its
+# symbol among the expression's symbols in the order `_shape` meets them
+_TEMPLATES: dict[tuple[object, bool], tuple[tuple[str, ...], tuple[int, ...]]] = {}
+
+
+def _shape(expr: sp.Basic) -> tuple[object, tuple[sp.Symbol, ...]]:
+    """The expression with each symbol replaced by the order in which it is first met (and its
+    assumptions), and the symbols in that order. SymPy's printer decides nothing on a symbol's name
+    (where it would, `_Recorder` leaves the decision to `_fill`), so two expressions of one shape print
+    alike but for their names: w1 * i1 + b1 and w5 * out_h1 + b3 share one template."""
+    order: dict[sp.Symbol, int] = {}
+
+    def walk(e: sp.Basic) -> object:
+        if isinstance(e, sp.Symbol) and e is not _DOTS:
+            return (_SYMBOL, order.setdefault(e, len(order)), _assumed(e))
+        if not e.args:
+            return e
+        return (e.func, tuple(walk(a) for a in e.args))
+
+    return walk(expr), tuple(order)
+
+
+_SYMBOL = object()
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _assumed(symbol: sp.Symbol) -> tuple:
+    return (type(symbol), tuple(sorted(symbol.assumptions0.items())))
 
 
 class _Unsupported(Exception):
@@ -124,7 +164,6 @@ class _Recorder(_Printer):
     _print_MatPow = _print_Adjoint
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def _template(expr: sp.Basic, numbers: bool) -> tuple[tuple[str, ...], tuple[sp.Symbol, ...]]:
     """`expr` printed once with a slot per symbol: the text split at the slots (odd pieces are slot
     numbers) and the symbols in slot order. SymPy's equality is structural and order-sensitive for
@@ -159,7 +198,7 @@ def _enclosed(text: str) -> bool:
 
 def clear_templates() -> None:
     """Forget every printed template (a benchmark timing a first document, not a repeat)."""
-    _template.cache_clear()
+    _TEMPLATES.clear()
 
 
 _PLAIN = LatexPrinter()
