@@ -24,7 +24,7 @@ import sympy as sp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import derive  # noqa: E402
-from derive.symbolic.printer import clear_templates  # noqa: E402
+from derive.symbolic import forget  # noqa: E402
 
 SHAPES = ([2, 2, 2], [3, 4, 4, 3], [4, 8, 8, 3], [10, 16, 16, 10])
 REPEATS = 5
@@ -77,7 +77,7 @@ def main() -> None:
         spec = derive.load(random_spec(layers))
         ours = float("inf")
         for _ in range(REPEATS):
-            clear_templates()  # each run prints its formulas afresh, as the first document of a process does
+            forget()  # each run prints its formulas afresh, as the first document of a process does
             start = time.perf_counter()
             derivation = derive.build(spec)
             ours = min(ours, time.perf_counter() - start)

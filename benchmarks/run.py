@@ -33,7 +33,7 @@ import train  # noqa: E402  (benchmarks/train.py: training specs, PyTorch's loop
 import derive  # noqa: E402
 from derive.bridges import spec_toml  # noqa: E402
 from derive.numeric import loop  # noqa: E402
-from derive.symbolic.printer import clear_templates  # noqa: E402
+from derive.symbolic import forget  # noqa: E402
 
 REPEATS = 5
 
@@ -70,7 +70,7 @@ def building(folder: str, quick: bool) -> None:
     spec = derive.load(engine.random_spec([4, 8, 8, 3]))
 
     def build() -> None:
-        clear_templates()
+        forget()
         derive.build(spec)
 
     t = best(build)
@@ -90,7 +90,7 @@ def building(folder: str, quick: bool) -> None:
         n = len(spec.parameters())
 
         def build_it(spec=spec) -> None:
-            clear_templates()
+            forget()
             derive.build(spec)
 
         t = best(build_it, 3 if n > 1000 else REPEATS)

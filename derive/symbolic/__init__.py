@@ -9,9 +9,16 @@ from __future__ import annotations
 from .activations import Activation, activation
 from .evaluate import precise
 from .losses import LOSSES
-from .model import Model, Neuron, local_derivative
+from .model import Model, Neuron, clear_derivatives, local_derivative
 from .notation import NOTATIONS, Notation
-from .printer import label, partial, tex
+from .printer import clear_templates, label, partial, tex
 
-__all__ = ["LOSSES", "NOTATIONS", "Activation", "Model", "Neuron", "Notation", "activation", "label",
+__all__ = ["LOSSES", "NOTATIONS", "Activation", "Model", "Neuron", "Notation", "activation", "forget", "label",
            "local_derivative", "partial", "precise", "tex"]
+
+
+def forget() -> None:
+    """Forget every printed template and every local derivative kept by shape (a benchmark timing the
+    first document of a process, not a repeat)."""
+    clear_templates()
+    clear_derivatives()

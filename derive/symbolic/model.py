@@ -16,6 +16,7 @@ from .activations import Activation, activation
 from .losses import LOSSES
 from .notation import Notation
 from .printer import label as tex_label
+from .shapes import shape_of
 
 
 @dataclass(frozen=True)
@@ -158,5 +159,29 @@ def local_derivative(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
     independent of the neuron's fan-in.
     """
     if isinstance(expr, sp.Add):
-        return sp.Add(*(sp.diff(term, wrt) for term in expr.args if term.has(wrt)))
-    return sp.diff(expr, wrt)
+        return sp.Add(*(_diff(term, wrt) for term in expr.args if term.has(wrt)))
+    return _diff(expr, wrt)
+
+
+_DERIVATIVES: dict[tuple[object, int], tuple[sp.Expr, tuple[sp.Symbol, ...]]] = {}
+MAX_DERIVATIVES = 1 << 14
+
+
+def clear_derivatives() -> None:
+    _DERIVATIVES.clear()
+
+
+def _diff(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
+    """sp.diff(expr, wrt), computed once per shape of (expr, wrt) and renamed for the others (a
+    derivative commutes with renaming the symbols): w1 * i1 by w1 and w5 * out_h1 by w5 are one."""
+    shape, ordered = shape_of(expr)
+    key = (shape, ordered.index(wrt) if wrt in ordered else -1)
+    found = _DERIVATIVES.get(key)
+    if found is None:
+        if len(_DERIVATIVES) >= MAX_DERIVATIVES:
+            _DERIVATIVES.clear()
+        derivative = sp.diff(expr, wrt)
+        _DERIVATIVES[key] = (derivative, ordered)
+        return derivative
+    derivative, symbols = found
+    return derivative if symbols == ordered else derivative.xreplace(dict(zip(symbols, ordered)))

@@ -13,6 +13,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import precedence_traditional
 
+from .shapes import shape_of
+
 _INDEXED = re.compile(r"([A-Za-z]+)(\d+(?:_\d+)*)")
 _SPECIAL = {c: "\\" + c for c in "#$%&_{}"} | {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}",
                                               "|": r"\textbar{}"}
@@ -75,7 +77,7 @@ def tex(expr: sp.Basic, names: dict[sp.Symbol, str], *, numbers: bool = False) -
     The printing of an expression is kept as a template with a slot per symbol (see _template), so an
     expression met again (the same form in the next exercise variant, with other numbers) costs a fill.
     """
-    shape, ordered = _shape(expr)
+    shape, ordered = shape_of(expr, _DOTS)
     found = _TEMPLATES.get((shape, numbers))
     if found is None:
         try:
@@ -100,29 +102,6 @@ MAX_TEMPLATES = 1 << 15
 _TEMPLATES: dict[tuple[object, bool], tuple[tuple[str, ...], tuple[int, ...]]] = {}
 
 
-def _shape(expr: sp.Basic) -> tuple[object, tuple[sp.Symbol, ...]]:
-    """The expression with each symbol replaced by the order in which it is first met (and its
-    assumptions), and the symbols in that order. SymPy's printer decides nothing on a symbol's name
-    (where it would, `_Recorder` leaves the decision to `_fill`), so two expressions of one shape print
-    alike but for their names: w1 * i1 + b1 and w5 * out_h1 + b3 share one template."""
-    order: dict[sp.Symbol, int] = {}
-
-    def walk(e: sp.Basic) -> object:
-        if isinstance(e, sp.Symbol) and e is not _DOTS:
-            return (_SYMBOL, order.setdefault(e, len(order)), _assumed(e))
-        if not e.args:
-            return e
-        return (e.func, tuple(walk(a) for a in e.args))
-
-    return walk(expr), tuple(order)
-
-
-_SYMBOL = object()
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _assumed(symbol: sp.Symbol) -> tuple:
-    return (type(symbol), tuple(sorted(symbol.assumptions0.items())))
 
 
 class _Unsupported(Exception):

@@ -1,0 +1,32 @@
+"""The shape of an expression: the expression with each symbol replaced by the order in which it is
+first met (with its assumptions). Two expressions of one shape differ only in their symbols' names,
+so what SymPy does with one (print it, differentiate it) it does alike with the other, the names
+swapped: the printer and the local derivatives keep one result per shape.
+"""
+from __future__ import annotations
+
+import functools
+
+import sympy as sp
+
+_SYMBOL = object()  # marks a symbol's place in a shape
+
+
+def shape_of(expr: sp.Basic, atom: sp.Symbol | None = None) -> tuple[object, tuple[sp.Symbol, ...]]:
+    """The shape of `expr` and its symbols in the order the shape numbers them (`atom`, a symbol with a
+    meaning of its own such as the printer's dots, is kept as it is)."""
+    order: dict[sp.Symbol, int] = {}
+
+    def walk(e: sp.Basic) -> object:
+        if isinstance(e, sp.Symbol) and e is not atom:
+            return (_SYMBOL, order.setdefault(e, len(order)), _assumed(e))
+        if not e.args:
+            return e
+        return (e.func, tuple(walk(a) for a in e.args))
+
+    return walk(expr), tuple(order)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _assumed(symbol: sp.Symbol) -> tuple:
+    return (type(symbol), tuple(sorted(symbol.assumptions0.items())))
