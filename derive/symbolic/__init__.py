@@ -12,6 +12,7 @@ from .losses import LOSSES
 from .model import Model, Neuron, clear_derivatives, local_derivative
 from .notation import NOTATIONS, Notation
 from .printer import clear_templates, label, partial, tex
+from .shapes import shape_of
 
 __all__ = ["LOSSES", "NOTATIONS", "Activation", "Model", "Neuron", "Notation", "activation", "forget", "label",
            "local_derivative", "partial", "precise", "tex"]
@@ -22,3 +23,5 @@ def forget() -> None:
     first document of a process, not a repeat)."""
     clear_templates()
     clear_derivatives()
+    shape_of.cache_clear()
+    partial.cache_clear()

@@ -114,7 +114,16 @@ class Model:
 
     def consumers(self, param: Param) -> tuple[Neuron, ...]:
         """The neurons whose net input contains `param` (one, or a whole layer for a shared bias)."""
-        return tuple(n for n in self.layers[param.layer - 1] if param in n.params)
+        return self._consumers.get(param.name, ())
+
+    @cached_property
+    def _consumers(self) -> dict[str, tuple[Neuron, ...]]:
+        found: dict[str, list[Neuron]] = {}
+        for layer in self.layers:
+            for n in layer:
+                for p in n.params:
+                    found.setdefault(p.name, []).append(n)
+        return {name: tuple(neurons) for name, neurons in found.items()}
 
     def names(self, notation: Notation, sample: int | str | None = None) -> dict[sp.Symbol, str]:
         """LaTeX for every symbol in `notation`; with several samples, per-sample symbols get ^{(n)} for

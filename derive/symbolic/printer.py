@@ -11,7 +11,7 @@ import re
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.precedence import precedence_traditional
+from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
 from .shapes import shape_of
 
@@ -59,6 +59,24 @@ class _Printer(LatexPrinter):
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         return r"\cdots" if expr is _DOTS else super()._print_Symbol(expr, style)
 
+    # A product of matrices is printed as SymPy prints it, without asking whether it can give out a
+    # minus sign: SymPy answers by multiplying the explicit matrices out (seconds for a 32 x 32 product
+    # of symbols), and derive's products of printed matrices never carry one.
+    def _print_MatMul(self, expr: sp.MatMul) -> str:
+        def factor(x: sp.Basic) -> str:
+            if isinstance(x, sp.Mul) and not isinstance(x, sp.MatMul):
+                return self._print(x)
+            return self.parenthesize(x, _precedence(expr), False)
+        return " ".join(factor(x) for x in expr.args)
+
+    def parenthesize(self, item: sp.Basic, level: int, is_neg: bool = False, strict: bool = False) -> str:
+        if is_neg and strict:
+            return self._add_parens(self._print(item))
+        value = _precedence(item)
+        if value < level or (not strict and value <= level):
+            return self._add_parens(self._print(item))
+        return self._print(item)
+
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         (variable, count), = expr.variable_count
         top = self._print(expr.expr)
@@ -66,6 +84,11 @@ class _Printer(LatexPrinter):
         if count != 1:
             return rf"\frac{{\partial^{{{count}}} {top}}}{{\partial {bottom}^{{{count}}}}}"
         return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+
+def _precedence(item: sp.Basic) -> int:
+    """SymPy's traditional precedence, a product of matrices being a product."""
+    return PRECEDENCE["Mul"] if isinstance(item, sp.MatMul) else precedence_traditional(item)
 
 
 def tex(expr: sp.Basic, names: dict[sp.Symbol, str], *, numbers: bool = False) -> str:
@@ -189,6 +212,8 @@ def _bare(symbol: sp.Symbol) -> str:
     return _Printer().doprint(symbol)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def partial(top: sp.Symbol, bottom: sp.Symbol) -> sp.Derivative:
-    """The unevaluated factor d top / d bottom, for printing."""
+    """The unevaluated factor d top / d bottom, for printing (kept: the same factor is printed in
+    every chain that passes through it, and SymPy builds a Derivative slowly)."""
     return sp.Derivative(top, bottom, evaluate=False)

@@ -12,17 +12,21 @@ import sympy as sp
 _SYMBOL = object()  # marks a symbol's place in a shape
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def shape_of(expr: sp.Basic, atom: sp.Symbol | None = None) -> tuple[object, tuple[sp.Symbol, ...]]:
     """The shape of `expr` and its symbols in the order the shape numbers them (`atom`, a symbol with a
-    meaning of its own such as the printer's dots, is kept as it is)."""
+    meaning of its own such as the printer's dots, is kept as it is). Kept for the last expressions
+    asked: a formula is printed with its names, then with its numbers."""
     order: dict[sp.Symbol, int] = {}
 
     def walk(e: sp.Basic) -> object:
+        args = e._args
+        if args:
+            return (type(e), *[walk(a) for a in args])
         if isinstance(e, sp.Symbol) and e is not atom:
             return (_SYMBOL, order.setdefault(e, len(order)), _assumed(e))
-        if not e.args:
-            return e
-        return (e.func, tuple(walk(a) for a in e.args))
+        # an atom by its plain content (a number's digits): cheaper to hash and compare than SymPy's
+        return (type(e), *e._hashable_content())
 
     return walk(expr), tuple(order)
 
