@@ -47,7 +47,7 @@ class Variant:
     asked: tuple[Asked, ...]
 
 
-MAX_COUNT = 500  # variants of one set
+MAX_COUNT = 1_000  # variants of one set: 1,000 full-step variants of 2-2-2 take about 20 s
 MAX_PARAMETERS = 64  # of one variant's network
 
 
