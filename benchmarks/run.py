@@ -52,8 +52,10 @@ def command(*argv: str) -> float:
     return best(lambda: subprocess.run([sys.executable, *argv], check=True, capture_output=True, cwd=ROOT))
 
 
-def row(what: str, derive_s: float, reference: str, reference_s: float, ratio: float, goal: str) -> None:
-    print(f"| {what} | {derive_s:.3f} s | {reference} | {reference_s:.3f} s | {ratio:.2f}x | {goal} |", flush=True)
+def row(what: str, derive_s: float, reference: str, reference_s: float, ratio: float, goal: str,
+        unit: str = "s") -> None:
+    print(f"| {what} | {derive_s:.3f} {unit} | {reference} | {reference_s:.3f} {unit} | {ratio:.2f}x | {goal} |",
+          flush=True)
 
 
 def command_line(folder: str) -> None:
@@ -94,8 +96,8 @@ def building(folder: str, quick: bool) -> None:
             derive.build(spec)
 
         t = best(build_it, 3 if n > 1000 else REPEATS)
-        row(f"build per parameter, {'-'.join(map(str, layers))} ({n} parameters)", t / n * 1000, "1 ms", 1.0,
-            t / n * 1000, "under 1 ms from 139 parameters up")
+        row(f"build per parameter, {'-'.join(map(str, layers))} ({n:,} parameters)", t / n * 1000, "goal", 1.0,
+            t / n * 1000, "under 1 ms from 139 parameters up", "ms")
 
 
 def scalar_loop(x, t, w1, b1, w2, b2, rate: float, iterations: int) -> float:

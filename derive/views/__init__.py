@@ -7,12 +7,11 @@ computes or decides anything about the maths.
 from __future__ import annotations
 
 from ..ir import register_display
-from ..spec.vocabulary import FORMATS
-from .document import document, files, pdf
-from .html import jupyter, jupyter_html
-from .templates import LANGUAGES
+from ..spec.vocabulary import FORMATS, LANGUAGES
+from .document import document, files, pdf, view
 
-register_display("markdown", jupyter)
-register_display("html", jupyter_html)
+# Jupyter's views, imported when a notebook first shows a derivation
+register_display("markdown", lambda derivation: view("html", "jupyter")(derivation))
+register_display("html", lambda derivation: view("html", "jupyter_html")(derivation))
 
 __all__ = ["FORMATS", "LANGUAGES", "document", "files", "pdf"]

@@ -2,27 +2,30 @@
 and the figure files the Markdown and LaTeX documents link to."""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from ..errors import UsageError
 from ..files import file_name
 from ..ir import Derivation
 from ..spec.vocabulary import FORMATS
-from . import html, json, tex, typeset
-from .markdown import markdown
+
+# format -> the view module that writes it, and its function of (derivation, lang, template_dir): a
+# view is imported when a document of its format is first written (the HTML view's Markdown parser
+# and MathML converter are not needed for JSON)
+VIEWS = {"md": ("markdown", "markdown"), "html": ("html", "document"), "tex": ("tex", "document"),
+         "json": ("json", "document")}
+
+
+def view(module: str, name: str):
+    return getattr(importlib.import_module(f".{module}", __package__), name)
 
 
 def document(derivation: Derivation, fmt: str, lang: str = "en", template_dir: str | Path | None = None) -> str:
     """One rendered text document: fmt is md, html, tex or json; `template_dir` overrides template blocks."""
-    if fmt == "md":
-        return markdown(derivation, lang, template_dir)
-    if fmt == "html":
-        return html.document(derivation, lang, template_dir)
-    if fmt == "tex":
-        return tex.document(derivation, lang, template_dir)
-    if fmt == "json":
-        return json.json_text(derivation)
-    raise UsageError(f"--format: expected any of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt not in VIEWS:
+        raise UsageError(f"--format: expected any of {', '.join(FORMATS)}, got {fmt!r}")
+    return view(*VIEWS[fmt])(derivation, lang, template_dir)
 
 
 def pdf(derivation: Derivation, lang: str = "en", template_dir: str | Path | None = None) -> bytes:
@@ -30,7 +33,7 @@ def pdf(derivation: Derivation, lang: str = "en", template_dir: str | Path | Non
     _drawn(derivation, "pdf")
     figures = {f.print_file: f.printed for f in derivation.figures}
     stem = file_name(derivation.name, "tex", lang)[:-len(".tex")]
-    return typeset.compile_pdf(document(derivation, "tex", lang, template_dir), figures, stem, lang)
+    return view("typeset", "compile_pdf")(document(derivation, "tex", lang, template_dir), figures, stem, lang)
 
 
 def files(derivation: Derivation, formats: tuple[str, ...] = ("md", "json"), langs: tuple[str, ...] = ("en",),

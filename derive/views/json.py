@@ -9,6 +9,11 @@ from ..ir import Derivation
 from ..spec.schedule import history
 
 
+def document(derivation: Derivation, lang: str = "en", template_dir: object = None) -> str:
+    """The JSON document (the same in every language; no template)."""
+    return json_text(derivation)
+
+
 def json_text(derivation: Derivation) -> str:
     """The derivation's numbers as JSON, at full float64 precision."""
     return json.dumps(json_view(derivation), indent=2, ensure_ascii=False) + "\n"
