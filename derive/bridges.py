@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .errors import SpecError, UsageError
-from .spec import load
+from .spec import limits, load
 
 
 def from_arrays(weights: Sequence[Any], biases: Sequence[Any] | None = None,
@@ -43,6 +43,7 @@ def from_arrays(weights: Sequence[Any], biases: Sequence[Any] | None = None,
                for l in range(len(matrices))]
     x = _rows(inputs, "inputs", source)
     layers = [x.shape[1]] + [m.shape[0] for m in matrices]
+    _bounded(layers, len(x), source)
     names = [activations] * len(matrices) if isinstance(activations, str) else list(activations)
     network: dict[str, Any] = {"layers": layers, "activation": names, "loss": loss, "reduction": reduction,
                                "bias": ["none" if b is None else "per_neuron" for b in vectors]}
@@ -202,6 +203,17 @@ def _rows(value: Any, what: str, source: str) -> np.ndarray:
         raise UsageError(f"{source}: {what}: expected one row per sample")
     array = _numeric(value, what, source)
     return _matrix(array[None, :] if array.ndim == 1 else array, what, source)
+
+
+def _bounded(layers: list[int], samples: int, source: str) -> None:
+    """The spec's size limits (docs/spec.md), before arrays become lists: a model too big is refused at once."""
+    count = sum((a + 1) * b for a, b in zip(layers, layers[1:]))
+    if len(layers) > limits.MAX_DEPTH or max(layers) > limits.MAX_UNITS or count > limits.MAX_PARAMETERS:
+        raise UsageError(f"{source}: weights: expected at most {limits.MAX_DEPTH} layers of {limits.MAX_UNITS:,} "
+                         f"units and {limits.MAX_PARAMETERS:,} parameters, got layers {'-'.join(map(str, layers))}")
+    if samples > limits.MAX_SAMPLES or samples * count > limits.MAX_SAMPLE_WORK:
+        most = min(limits.MAX_SAMPLES, limits.MAX_SAMPLE_WORK // count)
+        raise UsageError(f"{source}: inputs: expected at most {most:,} samples for this network, got {samples:,}")
 
 
 def _validated(spec: dict[str, Any], source: str) -> None:

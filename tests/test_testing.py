@@ -176,3 +176,22 @@ def test_the_autograder_in_the_docs_prints_what_the_docs_show(capsys):
     example, shown = re.search(r"## An autograder.*?```python\n(.*?)```.*?```\n(.*?)```", text, re.S).groups()
     exec(compile(example, "docs/oracle.md", "exec"), {})  # noqa: S102 - our own documentation's example
     assert capsys.readouterr().out == shown
+
+
+def test_numbers_go_by_name_and_arrays_by_layer():
+    """b2 is a scalar parameter (h2's bias) as a number, and layer 2's biases as an array."""
+    Ws, bs, X, T, spec = _network()
+    right = student.backprop(Ws, bs, ACTS, X, T, "half_sse")
+    assert_gradients({"b2": right["b1"][1]}, spec)  # the scalar b2: layer 1's second bias
+    assert_gradients({"b2": right["b2"]}, spec)  # layer 2's vector
+    with pytest.raises(AssertionError, match=re.escape("w1: expected one number (the parameter w1)")):
+        assert_gradients({"w1": right["W1"]}, spec)
+    with pytest.raises(AssertionError, match="W1: expected numbers, got list"):
+        assert_gradients({"W1": [[1.0, 2.0], [3.0]]}, spec)
+
+
+def test_the_bridges_refuse_a_model_beyond_the_limits_before_copying_it():
+    with pytest.raises(derive.UsageError, match="60,000 parameters, got layers 2-2000"):
+        derive.from_arrays([np.zeros((2000, 2))], None, "sigmoid", np.zeros((1, 2)), np.zeros((1, 2000)))
+    with pytest.raises(derive.UsageError, match="at most 1,000 samples"):
+        derive.from_arrays([np.zeros((2, 2))], None, "sigmoid", np.zeros((5000, 2)), np.zeros((5000, 2)))

@@ -1,11 +1,11 @@
 """What a test hands the assertions, read into derive's scalar names.
 
 Parameters come by scalar name (`w5`, `b3`: a number each) or by layer (`W1` a matrix, `b1` a
-vector, 1-based layers), in either layout: units x inputs (z = W a + b, PyTorch's) or inputs x units
-(z = x @ W); a square matrix is read in `layout` (default: the spec's). A layer of bias units may
-come as its weight matrix with the biases in column 0. Neuron values come by label (`h1`: its
-output; `{"in": ..., "out": ...}`; a list over samples) or by layer (`A1` outputs, `Z1` net inputs:
-samples x units, or units x samples).
+vector; layers counted from 1): a number goes by its scalar name, an array by its layer. A matrix
+may be units x inputs (z = W a + b, PyTorch's) or inputs x units (z = x @ W); a square one is read
+in `layout` (default: the spec's). A layer of bias units may come as its weight matrix with the
+biases in column 0. Neuron values come by label (`h1`: its output; `{"in": ..., "out": ...}`; a
+list over samples) or by layer (`A1` outputs, `Z1` net inputs: samples x units, or units x samples).
 
 Anything with a shape NumPy can read is accepted (lists, arrays, PyTorch tensors). A value of the
 wrong shape is the tested code's mistake (AssertionError); a name derive does not know is the test's
@@ -20,18 +20,18 @@ import numpy as np
 
 from ..spec import Spec
 
-_LAYER_WEIGHTS = re.compile(r"[Ww](\d+)")
+_LAYER_WEIGHTS = re.compile(r"W(\d+)")
 _LAYER_BIASES = re.compile(r"[Bb](\d+)")
 _LAYER_VALUES = re.compile(r"([AaZz])(\d+)")
 
 
-def array(value: Any) -> np.ndarray:
+def array(value: Any, what: str = "value") -> np.ndarray:
     if hasattr(value, "detach"):  # a PyTorch tensor
         value = value.detach().cpu().double().numpy()
     try:
         return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise AssertionError(f"expected numbers, got {type(value).__name__}: {value!r:.60}") from None
+        raise AssertionError(f"{what}: expected numbers, got {type(value).__name__}: {value!r:.60}") from None
 
 
 def parameters(actual: dict[str, Any], spec: Spec, layout: str | None = None) -> dict[str, float]:
@@ -42,12 +42,14 @@ def parameters(actual: dict[str, Any], spec: Spec, layout: str | None = None) ->
     by_name = {p.name: p for p in params}
     found: dict[str, float] = {}
     for key, value in actual.items():
-        values = array(value)
-        if key in by_name and values.size == 1:
-            found[key] = float(values.reshape(()))
+        values = array(value, str(key))
+        if key in by_name and values.ndim == 0:  # a number: the scalar parameter of that name
+            found[key] = float(values)
             continue
         weights, biases = _LAYER_WEIGHTS.fullmatch(str(key)), _LAYER_BIASES.fullmatch(str(key))
         match = weights or biases
+        if key in by_name and not match:
+            raise AssertionError(f"{key}: expected one number (the parameter {key}), got shape {values.shape}")
         if not match or not 1 <= int(match.group(1)) <= spec.depth:
             raise KeyError(f"{key!r}: expected a parameter of {spec.name} ({params[0].name}, ..., "
                            f"{params[-1].name}) or a layer's W1..W{spec.depth}, b1..b{spec.depth}")
@@ -110,14 +112,14 @@ def neurons(actual: dict[str, Any], spec: Spec) -> dict[tuple[int, str, str], fl
             for side, v in parts.items():
                 if side not in ("in", "out"):
                     raise KeyError(f"{key!r}: expected 'in' and 'out', got {side!r}")
-                column = array(v).reshape(-1)
+                column = array(v, str(key)).reshape(-1)
                 if column.size != m:
                     raise AssertionError(f"{key}: expected {m} value(s), one per sample, got {column.size}")
                 found |= {(s, key, side): float(column[s]) for s in range(m)}
         elif match and 1 <= int(match.group(2)) <= spec.depth:
             l = int(match.group(2))
             side = "out" if match.group(1) in "Aa" else "in"
-            values = array(value)
+            values = array(value, str(key))
             units = spec.layers[l]
             if values.ndim == 1 and m == 1 and values.size == units:
                 values = values[None, :]

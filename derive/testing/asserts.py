@@ -162,9 +162,9 @@ def assert_loss(actual: float | dict[str, Any], spec: str | Path | dict | Spec, 
             for label, term in value.items():
                 if label not in loss["terms"]:
                     raise KeyError(f"terms: {label!r}: expected an output of {spec.name} ({', '.join(loss['terms'])})")
-                theirs[f"E_{label}"], right[f"E_{label}"] = float(read.array(term)), loss["terms"][label]
+                theirs[f"E_{label}"], right[f"E_{label}"] = float(read.array(term, label)), loss["terms"][label]
         elif key in ("total", "objective") and key in loss:
-            theirs[key], right[key] = float(read.array(value)), loss[key]
+            theirs[key], right[key] = float(read.array(value, key)), loss[key]
         else:
             raise KeyError(f"{key!r}: expected total, terms" + (", objective" if "objective" in loss else ""))
     close = _close(rtol, atol)
