@@ -11,13 +11,13 @@ import io
 
 import numpy as np
 
-from .. import fmt, numeric
+from .. import numeric
 from ..ir import Derivation, Figure
 from ..spec import Spec
+from . import diagram
 
 MAX_DIAGRAM_EDGES = 12  # labelled connections between two layers (more cannot be read)
 MAX_DIAGRAM_UNITS = 24  # neurons in all
-LABEL_DIGITS = 4
 CURVE_POINTS = 1000
 GRID = 200
 _STYLE = {"svg.hashsalt": "derive", "svg.fonttype": "path", "font.family": "DejaVu Sans", "font.size": 9,
@@ -56,6 +56,8 @@ def needed(formats: tuple[str, ...] | None) -> tuple[bool, bool]:
 def draw(spec: Spec, d: Derivation, figure: Figure, trained: dict, ext: str | None = None) -> bytes:
     """The image of `figure` as its file's format (or `ext`: pdf, for LaTeX); `trained` holds (spec,
     trained parameters) by "final" and "hidden:<k>"."""
+    if figure.kind == "network" and ext is None:
+        return diagram.svg(spec, d)  # SVG text of its own: no matplotlib for a document without training
     import matplotlib  # here, not at the top: a document without figures does not wait for it
 
     with matplotlib.rc_context(_STYLE):
@@ -94,69 +96,33 @@ def _plain(text: str) -> str:
 
 
 def _network(spec: Spec, d: Derivation):
-    """The network diagram: every neuron, every connection labelled with its weight before and after
-    the step, and the bias units."""
+    """The network diagram of derive.views.diagram's layout, for LaTeX's PDF twin (the SVG is written
+    by derive.views.diagram itself)."""
     from matplotlib.patches import Circle
 
-    layers = spec.layers
-    biased = any(style != "none" for style in spec.bias)
-    position = {}
-    for l, labels in enumerate(spec.labels):
-        top = _STEP * (len(labels) - 1) / 2
-        for j in range(len(labels)):
-            position[(l, j)] = (l * _GAP, top - _STEP * j)
-    high = _STEP * (max(layers) - 1) / 2
-    fig, ax = _subplots(figsize=(1.6 + 1.75 * _GAP * (len(layers) - 1) / 2.2,
-                                 1.0 + 0.62 * (2 * high + (1.5 if biased else 0.0))))
+    plan = diagram.layout(spec, d)
+    x0, x1, y0, y1 = plan.bounds
+    high = -y0 - 0.6  # half the height of the tallest layer
+    size = (1.6 + 1.75 * (x1 - x0 - 1.2) / 2.2, 1.0 + 0.62 * (2 * high + (1.5 if plan.units else 0)))
+    fig, ax = _subplots(figsize=size)
     ax.set_axis_off()
-    for l in range(1, len(layers)):
-        _connections(ax, spec, d, l, position, high)
-    fills = ["#dbe9f6"] + ["#fde2c8"] * (len(layers) - 2) + ["#d7f0d2"]
-    for (l, j), (x, y) in position.items():
-        ax.add_patch(Circle((x, y), 0.38, facecolor=fills[l], edgecolor="#333333", zorder=2))
-        ax.text(x, y, _plain(spec.labels[l][j]), ha="center", va="center", fontsize=8, zorder=4)
-    ax.set_xlim(-0.6, (len(layers) - 1) * _GAP + 0.6)
-    ax.set_ylim(-high - 0.6, high + (1.7 if biased else 0.6))
+    for e in plan.edges:
+        (sx, sy), (ex, ey) = e.start, e.end
+        ax.plot([sx, ex], [sy, ey], color=e.color, linewidth=0.8, zorder=1)
+        x, y = sx + e.fraction * (ex - sx), sy + e.fraction * (ey - sy)
+        angle = np.degrees(np.arctan2(ey - sy, ex - sx))
+        ax.text(x, y, e.text, fontsize=6, ha="center", va="center", rotation=angle, rotation_mode="anchor", zorder=3,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+    for unit in plan.units:
+        ax.add_patch(Circle(unit, diagram.UNIT_RADIUS, facecolor="#eeeeee", edgecolor="#555555", zorder=2))
+        ax.text(*unit, "1", ha="center", va="center", zorder=4)
+    for x, y, label, fill in plan.nodes:
+        ax.add_patch(Circle((x, y), diagram.RADIUS, facecolor=fill, edgecolor="#333333", zorder=2))
+        ax.text(x, y, _plain(label), ha="center", va="center", fontsize=8, zorder=4)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     return fig
-
-
-_GAP, _STEP = 5.6, 1.5  # the diagram's distance between layers, between neurons
-
-
-def _connections(ax, spec: Spec, d: Derivation, l: int, position: dict, high: float) -> None:
-    """The edges into layer l, each labelled with its parameter, and the layer's bias unit."""
-    from matplotlib.patches import Circle
-
-    rows = {(row.layer, row.dest, row.source): row for row in d.parameters}
-    updated = {row.name: row.updated.value for row in d.summary}
-    edges = []  # (start, end, parameter row, colour), spread along the layer gap in this order
-    unit = (position[(l - 1, 0)][0], high + 1.3)
-    for j, dest in enumerate(spec.labels[l]):
-        if spec.bias[l - 1] != "none":
-            edges.append((unit, position[(l, j)], rows.get((l, dest, None)) or rows[(l, None, None)], "#b0b0b0"))
-        for k, source in enumerate(spec.labels[l - 1]):
-            edges.append((position[(l - 1, k)], position[(l, j)], rows[(l, dest, source)], "#777777"))
-    for i, (start, end, row, color) in enumerate(edges):
-        # level edges are labelled midway; the others alternate between the source's and the target's
-        # end, away from the middle where the edges of two layers cross
-        fraction = 0.5 if abs(start[1] - end[1]) < 1e-9 else 0.27 if i % 2 == 0 else 0.73
-        text = f"{row.name} = {fmt.plain(row.value.value, LABEL_DIGITS)}"
-        if row.name in updated:
-            text += f" \u2192 {fmt.plain(updated[row.name], LABEL_DIGITS)}"
-        _edge(ax, start, end, text, fraction, color)
-    if spec.bias[l - 1] != "none":
-        ax.add_patch(Circle(unit, 0.25, facecolor="#eeeeee", edgecolor="#555555", zorder=2))
-        ax.text(*unit, "1", ha="center", va="center", zorder=4)
-
-
-def _edge(ax, start, end, text: str, fraction: float, color: str) -> None:
-    (x0, y0), (x1, y1) = start, end
-    ax.plot([x0, x1], [y0, y1], color=color, linewidth=0.8, zorder=1)
-    x, y = x0 + fraction * (x1 - x0), y0 + fraction * (y1 - y0)
-    angle = np.degrees(np.arctan2(y1 - y0, x1 - x0))
-    ax.text(x, y, text, fontsize=6, ha="center", va="center", rotation=angle, rotation_mode="anchor",
-            zorder=3, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
 
 
 def _loss(d: Derivation):
