@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "derive"
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 50
-# matplotlib: heavy, and needed only to draw; torch: optional, for derive.from_torch alone
-LATE_IMPORTS = ("matplotlib", "torch")
+# matplotlib: heavy, and needed only to draw; torch: optional, for derive.from_torch alone; tqdm: only
+# for a terminal watching a training run
+LATE_IMPORTS = ("matplotlib", "torch", "tqdm")
 
 
 def _tool(name: str) -> str:

@@ -7,8 +7,6 @@ import dataclasses
 import sys
 from pathlib import Path
 
-import tqdm
-
 from ..errors import UsageError
 from ..pipeline import derive, write
 from ..spec import focused, in_full, load
@@ -44,6 +42,8 @@ def _progress(total: int, quiet: bool):
     if quiet or not total or not sys.stderr.isatty():
         yield None
         return
+    import tqdm  # here: only a terminal watching a training run needs it
+
     with tqdm.tqdm(total=total, desc="training", unit="it", file=sys.stderr, delay=0.5, leave=False,
                    dynamic_ncols=True) as bar:
         yield lambda done: bar.update(done - bar.n)
