@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import UsageError
@@ -24,8 +25,9 @@ def file_name(name: str, fmt: str, lang: str) -> str:
     return f"{name}.{fmt}" if fmt == "json" or lang == "en" else f"{name}.{lang}.{fmt}"
 
 
-def write_files(files: dict[str, bytes], directory: str | Path) -> list[Path]:
-    """Write every file into `directory`, all or none, readable as the umask says."""
+def write_files(files: dict[str, bytes | Iterable[bytes]], directory: str | Path) -> list[Path]:
+    """Write every file into `directory`, all or none, readable as the umask says. A file's content is
+    its bytes, or an iterable of chunks written as they come (a document too big to hold twice)."""
     folder = Path(directory)
     created = _make_folder(folder)
     try:
@@ -46,9 +48,13 @@ def write_files(files: dict[str, bytes], directory: str | Path) -> list[Path]:
     return written
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
     with open(path, "wb") as out:
-        out.write(data)
+        if isinstance(data, bytes):
+            out.write(data)
+        else:
+            for chunk in data:
+                out.write(chunk)
         out.flush()
         os.fsync(out.fileno())
     os.chmod(path, 0o666 & ~_umask())

@@ -46,7 +46,8 @@ def files(everything: bool = False, pdf: bool = True,
     variants = exercises.generate(3, 1, "hidden-gradient")
     sheets = exercises.files(variants, exercises.parse_tolerance("rel:0.01"), "hidden-gradient", 1,
                              sheet_formats(everything, pdf), GALLERY_LANGS)
-    return found | {f"{EXERCISES}/{name}": data for name, data in sheets.items()}
+    return found | {f"{EXERCISES}/{name}": data if isinstance(data, bytes) else b"".join(data)
+                    for name, data in sheets.items()}
 
 
 def regenerate_gallery(folder: Path, pdf: bool | None = None, everything: bool = False,

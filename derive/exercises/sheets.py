@@ -3,11 +3,12 @@ every file of a set, by file name."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 
 from ..views import html as html_view
 from ..views import tex as tex_view
 from ..views import typeset
-from ..views.templates import environment, messages, prose, render_template, tidy
+from ..views.templates import environment, messages, prose, stream_template, tidy, tidy_stream
 from .data import json_view, solution, view
 from .grade import template_csv
 from .moodle import quiz
@@ -16,20 +17,46 @@ from .variants import Variant
 
 
 def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
-           solutions: list[str] | None = None) -> tuple[str, str]:
+           solutions: Sequence[str] | None = None) -> tuple[str, str]:
     """The exercise sheet and its answer key, in Markdown (`solutions`: the variants' worked solutions,
     when already written)."""
+    sheet, key = _rendered(variants, tolerance, level, lang, solutions)
+    return tidy("".join(sheet)), tidy("".join(key))
+
+
+def _rendered(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
+              solutions: Sequence[str] | None = None) -> tuple[Iterator[str], Iterator[str]]:
+    """The sheet's and the key's Markdown as the template produces them, piece by piece."""
     t = prose(lang)
     data = view(variants, tolerance, level)
     env = environment()
-    sheet = render_template(env, "exercises.md.j2", s=data, t=t, answers=False, solutions=[], question=False, blanks=[])
-    key = render_template(env, "exercises.md.j2", s=data, t=t, answers=True, question=False, blanks=[],
-                  solutions=solutions or [solution(v, lang) for v in variants])
-    return tidy(sheet), tidy(key)
+    sheet = stream_template(env, "exercises.md.j2", s=data, t=t, answers=False, solutions=[], question=False,
+                            blanks=[])
+    key = stream_template(env, "exercises.md.j2", s=data, t=t, answers=True, question=False, blanks=[],
+                          solutions=_Solutions(variants, lang) if solutions is None else solutions)
+    return sheet, key
+
+
+class _Solutions(Sequence[str]):
+    """The variants' worked solutions, each written when the key reaches it and then let go: a key of a
+    thousand variants streams to its file without ever holding them all."""
+
+    def __init__(self, variants: list[Variant], lang: str):
+        self.variants, self.lang = variants, lang
+
+    def __len__(self) -> int:
+        return len(self.variants)
+
+    def __getitem__(self, index):  # the template asks by position
+        return solution(self.variants[index], self.lang)
+
+
+def _streamed(pieces: Iterator[str]) -> Iterator[bytes]:
+    return (piece.encode("utf-8") for piece in tidy_stream(pieces))
 
 
 def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, formats: tuple[str, ...],
-          langs: tuple[str, ...]) -> dict[str, bytes]:
+          langs: tuple[str, ...]) -> dict[str, bytes | Iterator[bytes]]:
     """Every file of a set: exercises / answers as md, html and pdf per language, exercises.json with
     the blank submissions.csv that `derive grade` reads, and exercises.moodle.xml per language."""
     out: dict[str, bytes] = {}
@@ -39,12 +66,18 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
         answers = {v.id: [{"key": a.key} for a in v.asked] for v in variants}
         out["submissions.csv"] = template_csv(answers).encode("utf-8")  # the students' answers, to fill in
     sheet_formats = {"md", "html", "pdf"} & set(formats)
-    # each variant's worked solution, written once per language for the key and the Moodle feedback
-    solutions = {lang: [solution(v, lang) for v in variants]
-                 for lang in (langs if sheet_formats or "moodle" in formats else ())}
+    # each variant's worked solution, written once per language for the key and the Moodle feedback;
+    # for a key in Markdown alone, written as the key streams to its file instead
+    held = bool({"html", "pdf", "moodle"} & set(formats))
+    solutions = {lang: [solution(v, lang) for v in variants] for lang in (langs if held else ())}
     for lang in langs if sheet_formats else ():
-        sheet, key = sheets(variants, tolerance, level, lang, solutions[lang])
         suffix = "" if lang == "en" else f".{lang}"
+        if not held:
+            sheet, key = _rendered(variants, tolerance, level, lang)
+            out[f"exercises{suffix}.md"] = tidy("".join(sheet)).encode("utf-8")
+            out[f"answers{suffix}.md"] = _streamed(key)
+            continue
+        sheet, key = sheets(variants, tolerance, level, lang, solutions[lang])
         titles = messages(lang)
         for stem, text, title in (("exercises", sheet, titles["ex_title"]), ("answers", key, titles["ex_key_title"])):
             if "md" in formats:

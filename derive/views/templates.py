@@ -7,6 +7,7 @@ import functools
 import re
 import tomllib
 import types
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +89,13 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
     """A template rendered; a user's broken template (--template-dir) is a one-line usage error."""
+    return "".join(stream_template(env, name, **context))
+
+
+def stream_template(env: jinja2.Environment, name: str, **context: Any) -> Iterator[str]:
+    """A template rendered piece by piece, as Jinja2 produces it (a document too big to hold whole)."""
     try:
-        return env.get_template(name).render(**context)
+        yield from env.get_template(name).generate(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise UsageError(f"--template-dir: {exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
     except jinja2.TemplateError as exc:  # the sandbox's SecurityError among them
@@ -108,3 +114,16 @@ def prose(lang: str) -> types.SimpleNamespace:
 def tidy(text: str) -> str:
     """A rendered text with runs of blank lines collapsed to one and a single final newline."""
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def tidy_stream(pieces: Iterable[str]) -> Iterator[str]:
+    """`tidy` of the text the pieces make, piece by piece: a piece's trailing newlines wait for the next
+    one, so that a run of blank lines across pieces collapses too."""
+    pending = ""
+    for piece in pieces:
+        text = re.sub(r"\n{3,}", "\n\n", pending + piece)
+        kept = text.rstrip("\n")
+        pending = text[len(kept):]
+        if kept:
+            yield kept
+    yield "\n"
