@@ -2,6 +2,7 @@
 as article 000 declares it (nothing is taken from derive's own engine or output)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -10,6 +11,7 @@ import pytest
 
 import derive
 from derive import ir
+from derive.ir import Value
 from derive.views import json as render
 from derive.views.markdown import markdown
 
@@ -174,3 +176,20 @@ def test_samples_in_full_must_be_a_count_of_samples(tmp_path, capsys):
     assert main(["doc", str(spec), "-o", str(tmp_path / "out"), "--samples-in-full", "zero"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--samples-in-full" in err and not (tmp_path / "out").exists()
+
+
+def _every_value(node):
+    """Every Value in an IR object, by a plain recursive walk written here."""
+    if isinstance(node, Value):
+        return [node]
+    if dataclasses.is_dataclass(node):
+        return [v for field in dataclasses.fields(node) for v in _every_value(getattr(node, field.name))]
+    if isinstance(node, (tuple, list)):
+        return [v for item in node for v in _every_value(item)]
+    return []
+
+
+@pytest.mark.parametrize("name", ["two-two-two", "softmax-3443-batch", "bias-node", "diamond"])
+def test_the_cross_check_sees_every_value(name, preset):
+    d = preset(name)
+    assert ir.values(d) == _every_value(d)

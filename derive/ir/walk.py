@@ -3,23 +3,41 @@ deterministic text form (the golden-file format)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import functools
 from typing import Any
 
 from .document import Figure
 from .step import Eq, Value
 
 
-def values(node: Any) -> Iterator[Value]:
+def values(node: Any) -> list[Value]:
     """Every `Value` inside an IR object, in document order."""
-    if isinstance(node, Value):
-        yield node
-    elif dataclasses.is_dataclass(node):
-        for field in dataclasses.fields(node):
-            yield from values(getattr(node, field.name))
+    found: list[Value] = []
+    _collect(node, found)
+    return found
+
+
+def _collect(node: Any, found: list[Value]) -> None:
+    kind = type(node)
+    if kind is Value or isinstance(node, Value):
+        found.append(node)
     elif isinstance(node, tuple):
         for item in node:
-            yield from values(item)
+            if type(item) not in _LEAVES:
+                _collect(item, found)
+    elif kind not in _LEAVES and dataclasses.is_dataclass(node):
+        for name in _fields(kind):
+            item = getattr(node, name)
+            if type(item) not in _LEAVES:
+                _collect(item, found)
+
+
+_LEAVES = frozenset({str, int, float, bool, bytes, type(None)})  # hold no Value
+
+
+@functools.cache
+def _fields(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def _plain(item: Any) -> bool:
