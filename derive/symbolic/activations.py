@@ -5,6 +5,7 @@ equal to SymPy's derivative (derive.symbolic.proofs) before it is ever shown.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import cache
 
@@ -51,8 +52,8 @@ class Activation:
         return self.expr.xreplace({Z: z})
 
     def derivative(self, z: sp.Expr) -> sp.Expr:
-        """f'(z) as SymPy differentiates it."""
-        return sp.diff(self.expr, Z).xreplace({Z: z})
+        """f'(z) as SymPy differentiates it (once per function: every neuron's is that one renamed)."""
+        return _derivative(self.expr).xreplace({Z: z})
 
     def derivative_from_output(self, y: sp.Expr) -> sp.Expr | None:
         """The rewrite of f'(z) in terms of the output y (proved by proofs.check_steps), or None."""
@@ -74,6 +75,11 @@ class Activation:
         if self.elementwise:
             return self.derivative_from_output(outs[n]) if k == n else sp.Integer(0)
         return mul(outs[k], add(1, neg(outs[n]))) if k == n else neg(mul(outs[k], outs[n]))
+
+
+@functools.lru_cache(maxsize=64)
+def _derivative(expr: sp.Expr) -> sp.Expr:
+    return sp.diff(expr, Z)
 
 
 def _sigmoid() -> Activation:
