@@ -10,10 +10,10 @@ that installing derive registers) costs nothing until something is asked for.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import DeriveError, SpecError, UsageError, VerificationError
+from .lazy import attributes
 
 __version__ = "0.1.0"  # the one source: pyproject.toml reads it, `derive --version` prints it
 
@@ -40,9 +40,4 @@ if TYPE_CHECKING:
     from .views import document, pdf
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'derive' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = attributes(__name__, _LAZY, globals())

@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+import student
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,15 +29,8 @@ def networks(draw) -> dict:
     hidden = [draw(st.sampled_from(ACTIVATIONS)) for _ in layers[2:]]
     samples = draw(st.integers(1, 3))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    Ws = [rng.uniform(-1.5, 1.5, (b, a)).round(3) for a, b in zip(layers, layers[1:])]
-    bs = [rng.uniform(-1, 1, b).round(3) if draw(st.booleans()) else None for b in layers[1:]]
-    X = rng.uniform(-1, 1, (samples, layers[0])).round(3)
-    if loss == "cross_entropy":
-        T = np.eye(layers[-1])[rng.integers(0, layers[-1], samples)]
-    elif loss == "bce":
-        T = rng.integers(0, 2, (samples, layers[-1])).astype(float)
-    else:
-        T = rng.uniform(0, 1, (samples, layers[-1])).round(3)
+    Ws, bs, X, T = student.random_network(rng, layers, loss, samples)
+    bs = [b if draw(st.booleans()) else None for b in bs]
     return derive.from_arrays(Ws, bs, [*hidden, LOSSES[loss]], X, T, loss=loss, lr=0.3,
                               reduction=draw(st.sampled_from(["sum", "mean"])))
 

@@ -5,8 +5,9 @@ plain numbers and names; nothing in a spec is evaluated as code. The stages abov
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import attributes
 
 __all__ = ["Matrix", "Param", "Spec", "focused", "in_full", "load", "load_preset", "parse", "preset_names"]
 
@@ -21,9 +22,4 @@ if TYPE_CHECKING:
     from .types import Matrix, Param, Spec
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = attributes(__name__, _LAZY, globals())

@@ -92,13 +92,7 @@ def assert_gradients(actual: dict[str, Any], spec: str | Path | dict | Spec, rto
     gradients; otherwise an AssertionError with the mistakes that reproduce the wrong ones and the
     working of the first."""
     __tracebackhide__ = True
-    spec = spec_of(spec)
-    _trained(spec)
-    numbers = numbers_of(spec)
-    theirs = _trainable(read.parameters(actual, spec, layout), numbers)
-    right = numbers["gradients"]
-    close = _close(rtol, atol)
-    wrong = [name for name in theirs if not close(name, theirs[name], right[name])]
+    spec, numbers, theirs, right, close, wrong = _compared(actual, spec, "gradients", rtol, atol, layout)
     if wrong:
         lines = _listing("gradients", wrong, len(theirs), theirs, right, spec, rtol, atol)
         raise AssertionError("\n".join(lines + _gradient_story(spec, numbers, theirs, wrong, close)))
@@ -110,13 +104,7 @@ def assert_updated(actual: dict[str, Any], spec: str | Path | dict | Spec, rtol:
     the spec's updated parameters; a wrong update is explained through the gradient it implies,
     (p - p') / learning rate."""
     __tracebackhide__ = True
-    spec = spec_of(spec)
-    _trained(spec)
-    numbers = numbers_of(spec)
-    theirs = _trainable(read.parameters(actual, spec, layout), numbers)
-    right = numbers["updated"]
-    close = _close(rtol, atol)
-    wrong = [name for name in theirs if not close(name, theirs[name], right[name])]
+    spec, numbers, theirs, right, close, wrong = _compared(actual, spec, "updated", rtol, atol, layout)
     if not wrong:
         return
     rate, before = spec.learning_rate, numbers["parameters"]
@@ -136,6 +124,19 @@ def assert_updated(actual: dict[str, Any], spec: str | Path | dict | Spec, rtol:
     lines.append(f"An update is p - {fmt(rate)} * dE/dp; yours imply gradients (p - yours) / {fmt(rate)}.")
     raise AssertionError("\n".join(lines + _gradient_story(spec, numbers, implied, wrong, same_update,
                                                            "The implied")))
+
+
+def _compared(actual: dict[str, Any], spec: str | Path | dict | Spec, table: str, rtol: float, atol: float,
+              layout: str | None):
+    """The spec, its numbers, your parameters' values, derive's (`table`: gradients or updated), the
+    closeness rule, and the names of yours that differ."""
+    spec = spec_of(spec)
+    _trained(spec)
+    numbers = numbers_of(spec)
+    theirs = _trainable(read.parameters(actual, spec, layout), numbers)
+    right = numbers[table]
+    close = _close(rtol, atol)
+    return spec, numbers, theirs, right, close, [name for name in theirs if not close(name, theirs[name], right[name])]
 
 
 def _trainable(theirs: dict[str, float], numbers: dict[str, Any]) -> dict[str, float]:
