@@ -8,7 +8,9 @@ import sympy as sp
 
 from .. import fmt
 from ..ir import Eq, Value
-from ..symbolic import precise, tex
+from ..symbolic import precise, rough, tex
+
+ROUGH_DIGITS = 10  # up to this many digits shown, a line's numbers are first checked in float64
 
 
 class Book:
@@ -70,12 +72,19 @@ class Book:
         if any(symbol not in self.env for symbol in expr.free_symbols):
             return True
         shown = {symbol: float(fmt.plain(float(self.env[symbol]), self.digits)) for symbol in expr.free_symbols}
+        tolerance = min(1e-2, 10.0 ** (6 - self.digits))
+        scale = abs(number) if number else max((abs(v) for v in shown.values()), default=0.0)
+        if self.digits <= ROUGH_DIGITS:
+            # float64 first: its own rounding (shown numbers of at most ROUGH_DIGITS digits differ from each
+            # other by at least 10^-ROUGH_DIGITS) stays far inside half the tolerance; anything closer to
+            # the line is decided in extended precision
+            got = rough(expr, shown)
+            if got is not None and math.isfinite(got) and abs(got - number) <= tolerance * scale / 2:
+                return True
         try:
             got = float(precise(expr, shown))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
             return False
-        tolerance = min(1e-2, 10.0 ** (6 - self.digits))
-        scale = abs(number) if number else max((abs(v) for v in shown.values()), default=0.0)
         return math.isfinite(got) and abs(got - number) <= tolerance * scale
 
     def eq(self, lhs: sp.Basic, forms: tuple[sp.Basic, ...], value: Value | None, with_numbers: bool = True,

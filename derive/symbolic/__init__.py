@@ -7,7 +7,7 @@ differentiates the whole loss, and nothing here sees a number computed by derive
 from __future__ import annotations
 
 from .activations import Activation, activation
-from .evaluate import precise
+from .evaluate import precise, rough
 from .losses import LOSSES
 from .model import Model, Neuron, clear_derivatives, local_derivative
 from .notation import NOTATIONS, Notation
@@ -15,7 +15,7 @@ from .printer import clear_templates, label, partial, tex
 from .shapes import shape_of
 
 __all__ = ["LOSSES", "NOTATIONS", "Activation", "Model", "Neuron", "Notation", "activation", "forget", "label",
-           "local_derivative", "partial", "precise", "tex"]
+           "local_derivative", "partial", "precise", "rough", "tex"]
 
 
 def forget() -> None:

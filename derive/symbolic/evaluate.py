@@ -12,6 +12,8 @@ milliseconds); anything else (a Piecewise, a Heaviside) is handed to SymPy at th
 """
 from __future__ import annotations
 
+import math
+
 import mpmath
 import sympy as sp
 
@@ -61,3 +63,32 @@ def _by_sympy(expr: sp.Expr, env: dict):
         return _MP.mpf(value._mpf_)
     return _MP.mpf(float(value))  # TypeError for zoo or a complex number: no float stands for it
 
+
+_FLOAT_FUNCTIONS = {sp.exp: math.exp, sp.log: math.log, sp.tanh: math.tanh}
+
+
+def rough(expr: sp.Expr, env: dict) -> float | None:
+    """The value of `expr` in plain float64, or None where float64 cannot say (an overflow, a log of 0,
+    a form it does not know): a quick estimate where a few digits are all that matter."""
+    try:
+        return _rough(expr, env)
+    except (ArithmeticError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _rough(expr: sp.Expr, env: dict) -> float:
+    if expr.is_Symbol:
+        return float(env[expr])
+    if expr.is_Number:
+        return float(expr)
+    if expr.is_Add:
+        return math.fsum(_rough(a, env) for a in expr.args)
+    if expr.is_Mul:
+        return math.prod(_rough(a, env) for a in expr.args)
+    if expr.is_Pow:
+        base, exponent = _rough(expr.args[0], env), _rough(expr.args[1], env)
+        return float(base ** exponent) if base > 0 or exponent.is_integer() else math.nan
+    function = _FLOAT_FUNCTIONS.get(expr.func)
+    if function is None:
+        raise TypeError(expr.func)
+    return function(_rough(expr.args[0], env))
