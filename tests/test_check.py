@@ -271,3 +271,53 @@ def test_a_number_beyond_float64_is_suspicious_and_the_json_stays_json(tmp_path,
     report = json.loads(capsys.readouterr().out)  # no Infinity: strict JSON
     assert [n["verdict"] for n in report["numbers"]] == ["suspicious"] * 3
     assert [n["value"] for n in report["numbers"]][:2] == [None, None]
+
+
+def test_every_way_of_writing_a_number_is_read():
+    """A number that ends a sentence, one without a leading zero, one beside a Chinese character, with
+    thousands separators, or with a power of ten: each read, with its value and the digits written."""
+    v = _forward()
+    h1 = f"{v['h1']:.10f}"
+    text = (f"So out_h1 is {h1}. Its target is .01, about 0.01左右, and the net input "
+            f"{v['in_o1'] * 1000:,.4f} thousandths; the error {v['E_o2'] / 1e-5:.4f} × 10^-5, "
+            f"or {v['E_o2']:.4e}, or {v['E_o2']:.3E}; 3e-5 is a power of ten alone.")
+    found = {f.text: f for f in _verdicts(text)}
+    assert found[h1].verdict == "known" and found[h1].meant == keys.out(0, "h1")
+    assert found[".01"].value == 0.01 and found[".01"].meant == keys.target(0, "o1")
+    assert found["0.01"].meant == keys.target(0, "o1")
+    thousands = f"{v['in_o1'] * 1000:,.4f}"
+    assert "," in thousands and found[thousands].value == pytest.approx(v["in_o1"] * 1000, abs=1e-4)
+    scaled = f"{v['E_o2'] / 1e-5:.4f} × 10^-5"
+    assert found[scaled].value == pytest.approx(v["E_o2"], rel=1e-5) and found[scaled].decimals == 4
+    assert found[f"{v['E_o2']:.4e}"].meant == keys.error(0, "o2")
+    assert found["3e-5"].decimals == 0 and found["3e-5"].value == 3e-5
+
+
+def test_what_is_not_a_value_is_listed_with_its_reason(capsys, tmp_path):
+    text = ("## 2.1 The forward pass\n\nAs Section 3.5 shows, and by (2.4) below, in_h1 is 0.61; see "
+            "Eq. 4.2 and 第3.2节, and 5.1式.\n\n$$\n{\\rm in}_{h_1} = 0.6 \\qquad (2.4)\n$$\n"
+            "Equation 2.4 again, and 1.35 is a value.\n")
+    report = check(derive.load("two-two-two"), text)
+    skipped = {(k.text, k.reason) for k in report.skipped}
+    assert skipped == {("2.1", "section"), ("3.5", "section"), ("2.4", "label"), ("4.2", "section"),
+                       ("3.2", "section"), ("5.1", "section")}
+    assert [k.line for k in report.skipped if k.text == "2.4"] == [3, 6, 8]
+    assert {f.text for f in report.numbers} == {"0.61", "0.6", "1.35"}
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    main(["check", "two-two-two", str(path), "--lang", "zh"])
+    out = capsys.readouterr().out
+    column = text.splitlines()[2].index("3.5") + 1
+    assert "## 未作为数值读取的数" in out and f"3:{column}：3.5（章节、公式、图表或步骤的编号）" in out
+
+
+def test_a_matrix_is_one_side_whose_rows_are_not_equations():
+    v = _forward()
+    text = ("$$\n\\begin{aligned}\n{\\rm out}_{h} &= \\begin{bmatrix} {\\rm out}_{h_1} \\\\ {\\rm out}_{h_2} "
+            f"\\end{{bmatrix}} = \\begin{{bmatrix}} {v['h1']:.10f} \\\\ {v['h2']:.10f} \\end{{bmatrix}}\n"
+            "\\end{aligned}\n$$\n")
+    (chain,) = list(__import__("derive.check.reading", fromlist=["chains"]).chains(text))
+    assert len(chain.sides) == 2  # the matrix's \\ does not start a new equation
+    verdicts = {f.text: f for f in _verdicts(text)}
+    assert verdicts[f"{v['h2']:.10f}"].meant == keys.out(0, "h2")
+    assert verdicts[f"{v['h2']:.10f}"].context == "{\\rm out}_{h_2}"  # aligned with the symbolic matrix's cell

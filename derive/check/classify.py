@@ -46,11 +46,22 @@ class Found:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A number the document writes that is not a value: an equation's label, a section's number."""
+
+    line: int
+    column: int
+    text: str
+    reason: str  # label | section
+
+
+@dataclass(frozen=True)
 class Report:
     source: str
     numbers: tuple[Found, ...]
     equalities: tuple[BrokenEquality, ...]
     samples: int = 1  # the network's samples (a report names the sample of a quantity when there are several)
+    skipped: tuple[Skipped, ...] = ()  # listed in the report, never dropped silently
 
     @property
     def suspicious(self) -> tuple[Found, ...]:
@@ -72,18 +83,39 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
     given = frozenset(v for row in (*spec.inputs, *spec.targets) for v in row) | frozenset(
         p.value for p in spec.parameters()) | frozenset(r for r in (spec.learning_rate, *rates) if r is not None)
     consistent, broken = reading.evaluate(chains, starts, given)
-    found = []
+    # the document's equation labels, (3.5): the same number in its prose refers to that equation
+    labels = {re.search(r"\d+(?:\.\d+)+", m.group()).group() for m in reading.TAG.finditer(text)}
+    found, skipped = [], []
     for m in reading.NUMBER.finditer(text):
         start = m.start()
-        if tags.at(start):
-            continue
-        in_math = bool(math_spans.at(start))
-        number = m.group()
-        if not in_math and re.fullmatch(r"-?[1-9]\d*\.\d{1,2}", number):
-            continue  # prose like "3.5" names a section or an equation
         line, column = reading.position(starts, start)
-        found.append(_classify(number, line, column, start, known, sides.at(start), consistent))
-    return Report(source, tuple(found), tuple(broken), spec.samples)
+        number = m.group()
+        prose = not math_spans.at(start)
+        reason = "label" if tags.at(start) or (prose and number in labels) else None
+        if reason is None and prose and _names_a_part(text, starts[line - 1], start, number):
+            reason = "section"
+        if reason:
+            skipped.append(Skipped(line, column, number, reason))
+        else:
+            found.append(_classify(number, line, column, start, known, sides.at(start), consistent))
+    return Report(source, tuple(found), tuple(broken), spec.samples, tuple(skipped))
+
+
+# what a short number in prose names, when it is not a value: "Section 3.5", "Eq. 2.1", "第3.2节", "图 1.2"
+_PART_BEFORE = re.compile(r"(?:§|\b(?:sections?|sec|chapters?|ch|eqs?|equations?|figures?|figs?|tables?|tab|steps?"
+                          r"|parts?|appendix|lemma|theorem|definition|example|exercise|listing)\.?|第|[图表式节章例])"
+                          r"\s*[(（]?\s*$", re.IGNORECASE)
+_PART_AFTER = re.compile(r"\s*[节章式]")
+
+
+def _names_a_part(text: str, line_start: int, start: int, number: str) -> bool:
+    """Whether a prose number such as 3.5 numbers a section, an equation, a figure: a word for one
+    stands right before it, or 节/章/式 right after it, or it opens a heading."""
+    if not re.fullmatch(r"[1-9]\d*\.\d{1,2}", number):
+        return False
+    before = text[line_start:start]
+    return bool(_PART_BEFORE.search(before) or _PART_AFTER.match(text, start + len(number))
+                or re.fullmatch(r"\s*#+\s*", before))
 
 
 class _Spans:

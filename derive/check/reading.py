@@ -21,8 +21,16 @@ class BrokenEquality:
     right_value: float
 
 
-NUMBER = re.compile(r"(?<![\d.])-?\d+\.\d+(?:\s*\\times\s*10\^\{?-?\d+\}?|[eE][-+]?\d+)?(?![\w.])")
-_SCALE = re.compile(r"\\times\s*10\^\{?(-?\d+)\}?|[eE]([-+]?\d+)")
+# A written number: a decimal (0.85, .85, 1,234.5678) or a mantissa with a power of ten (3.5e-5, 3.5E-05,
+# 3e-5, 3.5 \times 10^{-5}, 3.5 × 10^-5). Not part of a word or of a longer number (1.2.3); a full stop
+# after it ends its sentence, and a Chinese character beside it is not a letter of it (0.1左右).
+_TIMES_TEN = r"\s*(?:\\times|\\cdot|×|·)\s*10\^\{?[-−]?\d+\}?"
+NUMBER = re.compile(
+    r"(?<![\d.])(?<!\d,)-?"
+    rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)?\.\d+(?:{_TIMES_TEN}|[eE][-+]?\d+)?|\d+[eE][-+]?\d+)"
+    r"(?![A-Za-z0-9_])(?!\.\d)(?!,\d{3})")
+_SCALE = re.compile(r"(?:\\times|\\cdot|×|·)\s*10\^\{?([-−]?\d+)\}?|[eE]([-+]?\d+)")
+_MANTISSA = re.compile(r"-?[\d,]*(?:\.(\d+))?")
 TAG = re.compile(r"[（(]\s*[1-9]\d*(?:\.\d+)+\s*式?\s*[)）]")  # (5.16), (5.24式): an equation's label
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\begin\{(align\*?|aligned|equation\*?)\}.*?\\end\{\1\}|\\\[.*?\\\]", re.S)
 
@@ -38,15 +46,15 @@ def position(starts: list[int], offset: int) -> tuple[int, int]:
 
 
 def decimals(text: str) -> int:
-    """Digits after the point of the mantissa."""
-    return len(re.match(r"-?\d+\.(\d+)", text).group(1))
+    """Digits after the point of the mantissa (0 for 3e-5)."""
+    return len(_MANTISSA.match(text).group(1) or "")
 
 
 def parse_number(text: str) -> tuple[float, float]:
     """A written number's value and the size of one unit in its last written digit."""
-    mantissa = re.match(r"-?\d+\.\d+", text).group()
+    mantissa = _MANTISSA.match(text).group().replace(",", "")
     scale = _SCALE.search(text)
-    exponent = int(next(g for g in scale.groups() if g is not None)) if scale else 0
+    exponent = int(next(g for g in scale.groups() if g is not None).replace("−", "-")) if scale else 0
     # float() of the text, not 10.0 ** exponent: 1.5e309 is inf (beyond float64), not an OverflowError
     return float(f"{mantissa}e{exponent}"), float(f"1e{exponent - decimals(text)}")
 
@@ -59,11 +67,20 @@ class Chain:
     sides: tuple[tuple[int, int, str], ...]
 
 
+_MATRIX_EDGE = re.compile(r"\\(begin|end)\{[a-zA-Z]*matrix\*?\}")
+
+
 def _split(text: str, a: int, b: int, separator: str) -> list[tuple[int, int]]:
-    """Spans of text[a:b] between the separators that sit outside braces, brackets and parentheses."""
+    """Spans of text[a:b] between the separators that sit outside braces, brackets, parentheses and
+    matrices (a bmatrix's rows end with \\\\ too, but they are one matrix, not aligned equations)."""
     spans, depth, start, i = [], 0, a, a
     while i < b:
         c = text[i]
+        edge = _MATRIX_EDGE.match(text, i) if c == "\\" else None
+        if edge:
+            depth += 1 if edge.group(1) == "begin" else -1
+            i = edge.end()
+            continue
         if c in "{([":
             depth += 1
         elif c in "})]":

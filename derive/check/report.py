@@ -29,7 +29,8 @@ def view(report: Report, lang: str = "en") -> dict[str, Any]:
             "suspicious": [row(f) for f in report.suspicious],
             "rounded": [row(f) for f in report.numbers if f.verdict == "rounding"],
             "equalities": [{"line": e.line, "left": e.left, "right": e.right, "left_value": fmt.general(e.left_value),
-                            "right_value": fmt.general(e.right_value)} for e in report.equalities]}
+                            "right_value": fmt.general(e.right_value)} for e in report.equalities],
+            "skipped": [{"where": f"{k.line}:{k.column}", "text": k.text, "reason": k.reason} for k in report.skipped]}
 
 
 def markdown(report: Report, lang: str = "en") -> str:
@@ -44,4 +45,5 @@ def json_view(report: Report, lang: str = "en") -> dict:
                                         "value": f.value if math.isfinite(f.value) else None}  # JSON has no inf
                for f in report.numbers]
     return {"source": report.source, "clean": report.clean, "numbers": numbers,
-            "equalities": [dataclasses.asdict(e) for e in report.equalities]}
+            "equalities": [dataclasses.asdict(e) for e in report.equalities],
+            "skipped": [dataclasses.asdict(k) for k in report.skipped]}
