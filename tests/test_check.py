@@ -321,3 +321,15 @@ def test_a_matrix_is_one_side_whose_rows_are_not_equations():
     verdicts = {f.text: f for f in _verdicts(text)}
     assert verdicts[f"{v['h2']:.10f}"].meant == keys.out(0, "h2")
     assert verdicts[f"{v['h2']:.10f}"].context == "{\\rm out}_{h_2}"  # aligned with the symbolic matrix's cell
+
+
+def test_an_equality_with_arithmetic_on_its_left_is_evaluated():
+    """2 x 0.12 + 3 x 0.23 is 0.93 (computed here): = 0.85 is reported, = 0.93 holds."""
+    left = 2 * 0.12 + 3 * 0.23
+    text = ("$$\n2 \\times 0.12 + 3 \\times 0.23 = 0.85\n$$\n\n"
+            f"$$\n2 \\times 0.12 + 3 \\times 0.23 = {left:.2f}\n$$\n")
+    report = check(derive.load("two-two-two"), text)
+    (broken,) = report.equalities
+    assert broken.line == 2 and broken.right == "0.85" and broken.left_value == pytest.approx(left)
+    last = [f for f in report.numbers if f.line == 6]
+    assert last[-1].text == f"{left:.2f}" and last[-1].verdict in ("consistent", "known", "rounding")
