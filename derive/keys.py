@@ -146,8 +146,15 @@ def learning_rate(rate: float | None = None) -> str:
 
 def derived(key: str, how: str) -> str:
     """A number computed from a net input or output `key` the way walkthroughs write it: how is
-    complement (1 - out), exp (e^-in), exp1 (1 + e^-in), error (t - out) or error2 ((t - out)^2)."""
+    complement (1 - out), exp (e^-in), exp1 (1 + e^-in), error (t - out), error2 ((t - out)^2), or
+    after (its value in the forward pass after the update)."""
     return f"{key}:{how}"
+
+
+def step(name: str, rate: float | None = None) -> str:
+    """The step of an update, learning rate x dE/d`name` (at `rate`, when another than the spec's)."""
+    key = f"{gradient(name)}:step"
+    return key if rate is None else f"{key}@{rate:g}"
 
 
 # training
@@ -210,8 +217,8 @@ class Key:
         return "E0" if self.kind == "E" and not self.args else self.kind
 
 
-_DERIVED = ("complement", "exp", "exp1", "error", "error2")
-_RATED = ("lr", "updated")  # kinds with a learning rate after an @
+_DERIVED = ("complement", "exp", "exp1", "error", "error2", "after", "step")
+_RATED = ("lr", "updated", "grad")  # kinds with a learning rate after an @ (a gradient's: its step's)
 
 
 def parse(key: str) -> Key:
@@ -225,7 +232,7 @@ def parse(key: str) -> Key:
         rest = parts[3:] if hidden is not None else parts[1:]
         return Key(rest[0], tuple(rest[1:]), training=True, hidden=hidden)
     sample = int(parts.pop(0)) if parts[0].isdigit() else None
-    how = parts.pop() if parts[0] in ("in", "out") and len(parts) == 3 else None
+    how = parts.pop() if parts[0] in ("in", "out", "grad") and len(parts) == 3 else None
     return Key(parts[0], tuple(parts[1:]), sample, rate=rate, how=how)
 
 
@@ -237,6 +244,7 @@ _NAMES = {
     "din/dp": "∂in_{0}/∂{1}", "dE/dp": "∂E/∂{0}", "term": "{0} · {1}", "param": "{0}", "grad": "∂E/∂{0}",
     "updated": "{0}⁺", "l2": "λ", "m": "m", "reg": "R", "objective": "E_total + R", "E0": "E_total",
     "complement": "1 - {0}", "exp": "e^-{0}", "exp1": "1 + e^-{0}", "error": "t - {0}", "error2": "(t - {0})²",
+    "step": "η · {0}",
 }
 _WORDS = {
     "en": {"lr": "learning rate", "sample": "{name} (sample {n})", "rate": "{name} (learning rate {rate})",
@@ -244,12 +252,12 @@ _WORDS = {
            "param": "{0} after training", "drop": "the loss's drop in percent",
            "tail": "the loss's drop over the last tenth of the iterations, in percent",
            "accuracy": "percent classified right", "hidden": "{name} ({hidden} hidden neurons)",
-           "after": "E_total after the step"},
+           "after": "E_total after the step", "how_after": "{0} after the update"},
     "zh": {"lr": "学习率", "sample": "{name}（样本 {n}）", "rate": "{name}（学习率 {rate}）",
            "loss": "迭代 {0} 次后的 E", "out": "训练后样本 {n} 的 out_{1}", "param": "训练后的 {0}",
            "drop": "损失下降的百分比", "tail": "最后十分之一迭代中损失下降的百分比",
            "accuracy": "分类正确的百分比", "hidden": "{name}（{hidden} 个隐藏神经元）",
-           "after": "更新后的 E_total"},
+           "after": "更新后的 E_total", "how_after": "更新后的 {0}"},
 }
 LANGUAGES = tuple(_WORDS)
 
@@ -269,7 +277,7 @@ def readable(key: str, lang: str = "en", several: bool = True) -> str:
         pattern = k.form
         name = _NAMES[pattern].format(*k.args)
     if k.how:
-        name = _NAMES[k.how].format(name)
+        name = (words.get(f"how_{k.how}") or _NAMES[k.how]).format(name)
     if k.rate:
         name = words["rate"].format(name=name, rate=k.rate) if k.kind != "lr" else f"{name} {k.rate}"
     if k.sample is not None and several:

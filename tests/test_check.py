@@ -7,11 +7,13 @@ import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
+import student
 
 import derive
 from derive import keys
-from derive.check import check
+from derive.check import check, reading
 from derive.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -316,7 +318,7 @@ def test_a_matrix_is_one_side_whose_rows_are_not_equations():
     text = ("$$\n\\begin{aligned}\n{\\rm out}_{h} &= \\begin{bmatrix} {\\rm out}_{h_1} \\\\ {\\rm out}_{h_2} "
             f"\\end{{bmatrix}} = \\begin{{bmatrix}} {v['h1']:.10f} \\\\ {v['h2']:.10f} \\end{{bmatrix}}\n"
             "\\end{aligned}\n$$\n")
-    (chain,) = list(__import__("derive.check.reading", fromlist=["chains"]).chains(text))
+    (chain,) = list(reading.chains(text))
     assert len(chain.sides) == 2  # the matrix's \\ does not start a new equation
     verdicts = {f.text: f for f in _verdicts(text)}
     assert verdicts[f"{v['h2']:.10f}"].meant == keys.out(0, "h2")
@@ -333,3 +335,21 @@ def test_an_equality_with_arithmetic_on_its_left_is_evaluated():
     assert broken.line == 2 and broken.right == "0.85" and broken.left_value == pytest.approx(left)
     last = [f for f in report.numbers if f.line == 6]
     assert last[-1].text == f"{left:.2f}" and last[-1].verdict in ("consistent", "known", "rounding")
+
+
+def test_an_updates_step_and_the_forward_pass_after_it_are_quantities():
+    """lr x dE/dw5 and out_o1 after the update, computed here by the test's own backpropagation."""
+    spec = derive.load("two-two-two")
+    Ws = [np.array(w) for w in spec.weights]
+    bs = [np.array(b) for b in spec.biases]
+    x, t = np.array(spec.inputs), np.array(spec.targets)
+    g = student.backprop(Ws, bs, ["sigmoid", "sigmoid"], x, t, "half_sse")
+    step = 0.5 * g["W2"][0, 0]
+    after = student.forward([w - 0.5 * g[f"W{l}"] for l, w in enumerate(Ws, 1)],
+                            [b - 0.5 * g[f"b{l}"] for l, b in enumerate(bs, 1)], ["sigmoid", "sigmoid"], x)[1]
+    text = f"The step is {step:.10f}, and after the update out_o1 = {after[2][0, 0]:.10f}."
+    found = {f.text: f for f in check(spec, text).numbers}
+    assert found[f"{step:.10f}"].meant == keys.step("w5")
+    assert found[f"{after[2][0, 0]:.10f}"].meant == keys.derived(keys.out(0, "o1"), "after")
+    assert keys.readable(keys.step("w5", 0.1)) == "η · ∂E/∂w5 (learning rate 0.1)"
+    assert keys.readable(keys.derived(keys.out(0, "o1"), "after"), "zh", several=False) == "更新后的 out_o1"

@@ -1,6 +1,7 @@
 """The quantities a walkthrough may print: every quantity of one step from the step engine, the small
-intermediate numbers walkthroughs write (each term of a net input, 1 - out, e^-in, t - out, updates at
-other learning rates), and with training the loss after every iteration and what the training's
+intermediate numbers walkthroughs write (each term of a net input, 1 - out, e^-in, t - out, each
+update's step learning rate x gradient, updates at other learning rates, the forward pass after the
+update), and with training the loss after every iteration and what the training's
 cross-check computes; each with a readable name and a pattern of the symbols that name it. An index
 sorted by value answers which of them a written number can be."""
 from __future__ import annotations
@@ -62,15 +63,37 @@ def quantities(spec: Spec, rates: tuple[float, ...] = ()) -> list[Quantity]:
     values = engine.quantities(spec)
     found = [Quantity(key, float(value), _pattern(key)) for key, value in values.items()]
     found += _steps(spec, values)
+    if spec.learning_rate is not None:
+        found += _after(spec, values)
     if spec.iterations and spec.learning_rate is not None:
         found += _training(spec)
-    for rate in rates:
-        if rate != spec.learning_rate:
+    for rate in (spec.learning_rate, *rates) if spec.learning_rate is not None else rates:
+        other = rate != spec.learning_rate
+        if other:
             found.append(Quantity(keys.learning_rate(rate), rate, _pattern(keys.LEARNING_RATE)))
         for p in spec.parameters():
-            if keys.gradient(p.name) in values and rate != spec.learning_rate:
-                found.append(Quantity(keys.updated(p.name, rate), p.value - rate * values[keys.gradient(p.name)],
-                                      _pattern(keys.updated(p.name))))
+            if keys.gradient(p.name) in values:
+                gradient = values[keys.gradient(p.name)]
+                found.append(Quantity(keys.step(p.name, rate if other else None), rate * gradient))
+                if other:
+                    found.append(Quantity(keys.updated(p.name, rate), p.value - rate * gradient,
+                                          _pattern(keys.updated(p.name))))
+    return found
+
+
+def _after(spec: Spec, values: dict[str, float]) -> list[Quantity]:
+    """The second forward pass, at the updated parameters: walkthroughs show the error going down."""
+    arrays = Arrays.from_spec(spec)
+    updated = arrays.replaced({p: values[keys.updated(p.name)] for p in spec.parameters()
+                               if keys.updated(p.name) in values})
+    with np.errstate(all="ignore"):
+        nets, outs = engine.forward(spec, updated, np.array(spec.inputs, dtype=np.float64))
+    found = []
+    for l, group in enumerate(spec.labels[1:]):
+        for j, label in enumerate(group):
+            for s in range(spec.samples):
+                found += [Quantity(keys.derived(keys.net(s, label), "after"), float(nets[l][s, j])),
+                          Quantity(keys.derived(keys.out(s, label), "after"), float(outs[l + 1][s, j]))]
     return found
 
 
