@@ -73,6 +73,8 @@ def _check_parser(commands) -> None:
     check.add_argument("--report", default="md", choices=("md", "json"), help="md (default) or json, on stdout")
     check.add_argument("--lr", help="learning rates whose updates the document may show, e.g. 0.5,0.1")
     check.add_argument("--lang", default="en", choices=LANGUAGES, help="the report's language: en (default) or zh")
+    check.add_argument("--tolerance", help="how close a number must be to count as right beyond its written digits: "
+                       "rel:R, abs:A or sig:N (e.g. rel:1e-6 for a source computed in float32)")
 
 
 def _exercises_parser(commands) -> None:

@@ -15,6 +15,7 @@ import derive
 from derive import keys
 from derive.check import check, reading
 from derive.cli import main
+from derive.tolerance import parse_tolerance as derive_tolerance
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -353,3 +354,28 @@ def test_an_updates_step_and_the_forward_pass_after_it_are_quantities():
     assert found[f"{after[2][0, 0]:.10f}"].meant == keys.derived(keys.out(0, "o1"), "after")
     assert keys.readable(keys.step("w5", 0.1)) == "η · ∂E/∂w5 (learning rate 0.1)"
     assert keys.readable(keys.derived(keys.out(0, "o1"), "after"), "zh", several=False) == "更新后的 out_o1"
+
+
+def test_a_float32_source_is_judged_at_its_precision(tmp_path, capsys):
+    """The forward pass computed here in float32: wrong in the eighth digit at float64's precision,
+    right at rel:1e-6; the report states the precision the text appears to use."""
+    f32 = np.float32
+    W1, b1 = np.array([[0.1, 0.2], [0.3, 0.4]], f32), np.array([0.55, 0.56], f32)
+    W2, b2 = np.array([[0.5, 0.6], [0.7, 0.8]], f32), np.array([0.66, 0.67], f32)
+    h = 1 / (1 + np.exp(-(W1 @ np.array([0.1, 0.2], f32) + b1)))
+    o = 1 / (1 + np.exp(-(W2 @ h + b2)))
+    written = [f"{v:.9f}" for v in (*h, *o)]
+    text = "out_h1 = {}, out_h2 = {}, out_o1 = {}, out_o2 = {}.\n".format(*written)
+    spec = derive.load("two-two-two")
+    assert len(check(spec, text).suspicious) == 4
+    v = _forward()
+    report = check(spec, text, tolerance=derive_tolerance("rel:1e-6"))
+    assert report.clean
+    truth = [v["h1"], v["h2"], v["o1"], v["o2"]]
+    assert report.precision == pytest.approx(max(abs(float(w) - t) / t for w, t in zip(written, truth)))
+    path = tmp_path / "f32.md"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", "two-two-two", str(path), "--tolerance", "rel:1e-6"]) == 0
+    assert "Numbers were judged to within rel:1e-06" in capsys.readouterr().out
+    assert main(["check", "two-two-two", str(path), "--tolerance", "float32"]) == 2
+    assert "--tolerance: expected rel:R" in capsys.readouterr().err

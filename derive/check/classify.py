@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..spec import Spec
+from ..tolerance import Tolerance
 from . import reading
 from .quantities import Index, Quantity, quantities
 from .reading import BrokenEquality, Chain
@@ -62,6 +63,15 @@ class Report:
     equalities: tuple[BrokenEquality, ...]
     samples: int = 1  # the network's samples (a report names the sample of a quantity when there are several)
     skipped: tuple[Skipped, ...] = ()  # listed in the report, never dropped silently
+    tolerance: Tolerance | None = None
+
+    @property
+    def precision(self) -> float | None:
+        """The largest relative difference between a number taken for a quantity and its value: the
+        precision the text appears to be computed at (None when no number was taken for one)."""
+        taken = [abs(f.value - f.true) / abs(f.true) for f in self.numbers
+                 if f.verdict in ("known", "rounding") and f.true]
+        return max(taken) if taken else None
 
     @property
     def suspicious(self) -> tuple[Found, ...]:
@@ -72,8 +82,10 @@ class Report:
         return not self.suspicious and not self.equalities
 
 
-def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float, ...] = ()) -> Report:
-    """Classify every decimal number of `text` against the network of `spec`."""
+def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float, ...] = (),
+          tolerance: Tolerance | None = None) -> Report:
+    """Classify every decimal number of `text` against the network of `spec`; with `tolerance`, a number
+    within it of a quantity is that quantity (a source computed in float32 is judged at its precision)."""
     known = Index(quantities(spec, rates))
     starts = reading.line_starts(text)
     math_spans = _Spans((m.start(), m.end(), None) for m in reading.MATH.finditer(text))
@@ -97,8 +109,8 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
         if reason:
             skipped.append(Skipped(line, column, number, reason))
         else:
-            found.append(_classify(number, line, column, start, known, sides.at(start), consistent))
-    return Report(source, tuple(found), tuple(broken), spec.samples, tuple(skipped))
+            found.append(_classify(number, line, column, start, known, sides.at(start), consistent, tolerance))
+    return Report(source, tuple(found), tuple(broken), spec.samples, tuple(skipped), tolerance)
 
 
 # what a short number in prose names, when it is not a value: "Section 3.5", "Eq. 2.1", "第3.2节", "图 1.2"
@@ -161,11 +173,12 @@ def _text_before(chain: Chain, index: int, start: int) -> str:
 
 
 def _classify(number: str, line: int, column: int, start: int, known: Index, found: tuple[Chain, int] | None,
-              consistent: set[int]) -> Found:
+              consistent: set[int], tolerance: Tolerance | None = None) -> Found:
     """The verdict on one number; `found` is the equation side it stands in (its chain and index)."""
     value, last = reading.parse_number(number)
     decimals = reading.decimals(number)
-    half = 0.5 * last
+    # a number is right within half a unit of its last digit, or within the tolerance asked for
+    half = max(0.5 * last, tolerance.absolute(value) if tolerance and math.isfinite(value) else 0.0)
     chain, index = found if found else (None, -1)
     if not math.isfinite(value) or last == 0:  # beyond float64 (1.5e309, 1.5e-400): no quantity is that
         return Found(line, column, number, value, decimals, "suspicious", context=chain.lhs if chain else "")

@@ -30,7 +30,14 @@ def view(report: Report, lang: str = "en") -> dict[str, Any]:
             "rounded": [row(f) for f in report.numbers if f.verdict == "rounding"],
             "equalities": [{"line": e.line, "left": e.left, "right": e.right, "left_value": fmt.general(e.left_value),
                             "right_value": fmt.general(e.right_value)} for e in report.equalities],
-            "skipped": [{"where": f"{k.line}:{k.column}", "text": k.text, "reason": k.reason} for k in report.skipped]}
+            "skipped": [{"where": f"{k.line}:{k.column}", "text": k.text, "reason": k.reason} for k in report.skipped],
+            "precision": fmt.general(report.precision) if report.precision else "",
+            "tolerance": _tolerance(report)}
+
+
+def _tolerance(report: Report) -> str:
+    t = report.tolerance
+    return "" if t is None else f"{dict(relative='rel', absolute='abs', significant='sig')[t.kind]}:{t.value:g}"
 
 
 def markdown(report: Report, lang: str = "en") -> str:
@@ -46,4 +53,5 @@ def json_view(report: Report, lang: str = "en") -> dict:
                for f in report.numbers]
     return {"source": report.source, "clean": report.clean, "numbers": numbers,
             "equalities": [dataclasses.asdict(e) for e in report.equalities],
-            "skipped": [dataclasses.asdict(k) for k in report.skipped]}
+            "skipped": [dataclasses.asdict(k) for k in report.skipped],
+            "precision": report.precision, "tolerance": _tolerance(report) or None}

@@ -6,8 +6,8 @@ cross-checked like any document.
 """
 from __future__ import annotations
 
+from ..tolerance import Tolerance, parse_tolerance
 from .sheets import files, sheets
-from .tolerance import Tolerance, parse_tolerance
 from .variants import LEVELS, Asked, Variant, generate
 
 __all__ = ["LEVELS", "Asked", "Tolerance", "Variant", "files", "generate", "parse_tolerance", "sheets"]

@@ -10,8 +10,8 @@ from ..crosscheck import reference, verify
 from ..derivation import build
 from ..spec import load
 from ..symbolic import NOTATIONS, Model
+from ..tolerance import Tolerance
 from ..views.markdown import markdown
-from .tolerance import Tolerance
 from .variants import NOTATION, Variant
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import fmt
 from ..errors import UsageError
 from ..files import read_text
-from .tolerance import Tolerance
+from ..tolerance import Tolerance
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from .. import fmt
+from ..tolerance import Tolerance
 from ..views.html import parser
 from ..views.templates import environment, prose, render_template
 from .data import solution, view
-from .tolerance import Tolerance
 from .variants import Variant
 
 

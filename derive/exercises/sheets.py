@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 
+from ..tolerance import Tolerance
 from ..views import html as html_view
 from ..views import tex as tex_view
 from ..views import typeset
@@ -12,7 +13,6 @@ from ..views.templates import environment, messages, prose, stream_template, tid
 from .data import json_view, solution, view
 from .grade import template_csv
 from .moodle import quiz
-from .tolerance import Tolerance
 from .variants import Variant
 
 

@@ -1,13 +1,14 @@
-"""How close a student's answer must be: relative (rel:0.01 = 1%), absolute (abs:0.0005) or to
-significant figures (sig:3), as one allowed absolute error per exact value, so that the sheet, the
-grader and Moodle's numerical questions accept the same answers."""
+"""How close a number must be to count as right: relative (rel:0.01 = 1%), absolute (abs:0.0005) or
+to significant figures (sig:3), as one allowed absolute error per exact value. Exercise sheets, the
+grader and Moodle's numerical questions accept the same answers by it, and derive check judges a
+walkthrough computed at a lower precision (float32) by it."""
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass
 
-from ..errors import UsageError
+from .errors import UsageError
 
 
 @dataclass(frozen=True)
