@@ -379,3 +379,18 @@ def test_a_float32_source_is_judged_at_its_precision(tmp_path, capsys):
     assert "Numbers were judged to within rel:1e-06" in capsys.readouterr().out
     assert main(["check", "two-two-two", str(path), "--tolerance", "float32"]) == 2
     assert "--tolerance: expected rel:R" in capsys.readouterr().err
+
+
+def test_a_broken_equality_says_which_side_to_mend(capsys, tmp_path):
+    """0.1 x 0.2 + 0.3 is 0.32 (computed here): "= 0.32 = 0.35" mends the 0.35, "= 0.33 = 0.33" the
+    first 0.33 (a result written against the arithmetic that gives another)."""
+    right = 0.1 * 0.2 + 0.3
+    text = (f"$$\nE = 0.1 \\times 0.2 + 0.3 = {right:.2f} = 0.35\n$$\n\n"
+            "$$\nE = 0.1 \\times 0.2 + 0.3 = 0.33 = 0.33\n$$\n")
+    report = check(derive.load("two-two-two"), text)
+    assert [(e.line, e.left, e.right, e.odd) for e in report.equalities] == [
+        (2, f"{right:.2f}", "0.35", "right"), (6, "0.1 \\times 0.2 + 0.3", "0.33", "right")]
+    path = tmp_path / "chain.md"
+    path.write_text(text, encoding="utf-8")
+    main(["check", "two-two-two", str(path), "--lang", "zh"])
+    assert "右边为 0.35（应改正的是右边）" in capsys.readouterr().out

@@ -20,6 +20,7 @@ class BrokenEquality:
     right: str
     left_value: float
     right_value: float
+    odd: str | None = None  # left | right: the side that disagrees with the rest of its chain, when one does
 
 
 # A written number: a decimal (0.85, .85, 1,234.5678) or a mantissa with a power of ten (3.5e-5, 3.5E-05,
@@ -215,16 +216,38 @@ def evaluate(chains: list[Chain], starts: list[int], given: frozenset[float]) ->
         sides = ((chain.head,) if chain.head else ()) + chain.sides
         values = [(value(raw, frozenset() if re.fullmatch(r"-?\d+\.\d+", clean(raw)) else given), a, b, raw)
                   for a, b, raw in sides]
-        for (left, a1, b1, raw1), (right, a2, b2, raw2) in zip(values, values[1:]):
-            if left is None or right is None:
+        holds = [_holds(left, right, raw2) for (left, *_), (right, _, _, raw2) in zip(values, values[1:])]
+        for i, ((left, a1, b1, raw1), (right, a2, b2, raw2)) in enumerate(zip(values, values[1:])):
+            if holds[i] is None:
                 continue
-            if re.fullmatch(r"\s*-?\d+\s*", clean(raw2)):
-                continue  # a bare integer result (20 for 20.0000000031) is taken as rounded
-            (lv, lu), (rv, ru) = left, right
-            if abs(lv - rv) <= (lu + ru) * 1.000001 + 1e-12 * max(abs(lv), abs(rv)) + 1e-300:
+            if holds[i]:
                 consistent.update(range(a1, b1))
                 consistent.update(range(a2, b2))
             else:
                 line, _ = position(starts, a2)
-                broken.append(BrokenEquality(line, clean(raw1), clean(raw2), lv, rv))
+                broken.append(BrokenEquality(line, clean(raw1), clean(raw2), left[0], right[0],
+                                             _odd(holds, i, raw1, raw2)))
     return consistent, broken
+
+
+def _odd(holds: list[bool | None], i: int, left: str, right: str) -> str | None:
+    """Which side of the broken equality i of a chain is wrong, where the chain says: a written result
+    against arithmetic (the arithmetic is what its operands give), else the side whose other neighbour
+    disagrees with it too (a = b = c with a = b holding: c)."""
+    bare = [bool(re.fullmatch(r"-?\d+\.\d+", clean(side))) for side in (left, right)]
+    if bare[0] != bare[1]:
+        return "left" if bare[0] else "right"
+    if i and holds[i - 1]:
+        return "right"
+    if i + 1 < len(holds) and holds[i + 1]:
+        return "left"
+    return None
+
+
+def _holds(left: tuple[float, float] | None, right: tuple[float, float] | None, raw: str) -> bool | None:
+    """Whether two numeric sides are equal to within the rounding of the numbers written on them; None
+    when either is not numeric, or the right one is a bare integer (20 for 20.0000000031: rounded)."""
+    if left is None or right is None or re.fullmatch(r"\s*-?\d+\s*", clean(raw)):
+        return None
+    (lv, lu), (rv, ru) = left, right
+    return abs(lv - rv) <= (lu + ru) * 1.000001 + 1e-12 * max(abs(lv), abs(rv)) + 1e-300

@@ -29,7 +29,7 @@ def view(report: Report, lang: str = "en") -> dict[str, Any]:
             "suspicious": [row(f) for f in report.suspicious],
             "rounded": [row(f) for f in report.numbers if f.verdict == "rounding"],
             "equalities": [{"line": e.line, "left": e.left, "right": e.right, "left_value": fmt.general(e.left_value),
-                            "right_value": fmt.general(e.right_value)} for e in report.equalities],
+                            "right_value": fmt.general(e.right_value), "odd": e.odd or ""} for e in report.equalities],
             "skipped": [{"where": f"{k.line}:{k.column}", "text": k.text, "reason": k.reason} for k in report.skipped],
             "precision": fmt.general(report.precision) if report.precision else "",
             "tolerance": _tolerance(report)}
