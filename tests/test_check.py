@@ -394,3 +394,23 @@ def test_a_broken_equality_says_which_side_to_mend(capsys, tmp_path):
     path.write_text(text, encoding="utf-8")
     main(["check", "two-two-two", str(path), "--lang", "zh"])
     assert "右边为 0.35（应改正的是右边）" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("names", [None, {"inputs": ["x", "y"], "layers": [["p", "q"], ["r", "s"]]}])
+def test_names_of_every_notation_find_their_quantity_whatever_the_labels(names):
+    """a^2_1 (Nielsen) and a^{(2)}_2, \\Theta^{(2)}_{11} (Ng) name out_h1, out_h2 and w5 by layer and
+    index: the same verdicts with the article's labels or generic ones."""
+    v = _forward()
+    raw = {"network": {"layers": [2, 2, 2]}, "data": {"inputs": [[0.1, 0.2]], "targets": [[0.01, 0.99]]},
+           "params": {"weights": [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]]],
+                      "biases": [[0.55, 0.56], [0.66, 0.67]]}, "training": {"learning_rate": 0.5}}
+    if names:
+        raw["network"]["names"] = names
+    spec = derive.load(raw)
+    wrong = 1 / (1 + math.exp(-0.66))  # the article's slip, sigma(0.66), computed here
+    text = (f"$$\nz^2_1 = {v['in_h1']:.1f}, \\quad a^2_1 = {v['h1']:.10f}, \\quad a^{{(2)}}_2 = {wrong:.10f}, "
+            f"\\quad \\Theta^{{(2)}}_{{11}} = 0.5\n$$\n")
+    found = [(f.verdict, f.meant) for f in check(spec, text).numbers]
+    h1, h2 = spec.labels[1]
+    assert found == [("known", keys.net(0, h1)), ("known", keys.out(0, h1)), ("suspicious", keys.out(0, h2)),
+                     ("known", keys.param("w5"))]

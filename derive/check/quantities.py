@@ -28,7 +28,9 @@ class Quantity:
 
 def norm(text: str) -> str:
     """A left-hand side reduced to letters and digits: {\\rm out}_{h_2} -> outh2, \\sigma_{O_1} -> sigmao1."""
-    text = re.sub(r"\^\{\(\d+\)\}", "", text)  # a sample's superscript: (E_o1)^{(2)}
+    # a sample's superscript, after a group: (E_o1)^{(2)}, {out_h1}^{(2)}; after a letter, a^{(2)}_1 is
+    # Ng's layer 2 and stays
+    text = re.sub(r"(?<=[})])\^\{\(\d+\)\}", "", text)
     text = re.sub(r"\\(rm|mathrm|text|mathit|left|right|,|;|!|quad|qquad)\b", "", text)
     text = re.sub(r"\\(partial)", "d", text)
     text = re.sub(r"\\([a-zA-Z]+)", r"\1", text)
@@ -51,17 +53,53 @@ _PATTERNS = {
 }
 
 
-def _pattern(key: str) -> re.Pattern | None:
+def _pattern(key: str, places: dict[str, tuple[int, int]] | None = None) -> re.Pattern | None:
+    r"""What names the quantity `key`: its labels in derive's own patterns and, with `places` (a label's
+    layer and index), the layer-and-index names of the other notations (a^2_1, z^{(2)}_1, \delta^2_1,
+    w^2_{12}, \Theta^{(1)}_{12}), whatever the spec's labels."""
     k = keys.parse(key)
     kind = k.form
     pattern = _PATTERNS.get(kind)
-    return re.compile(pattern.format(*map(_label, k.args))) if pattern else None
+    if not pattern:
+        return None
+    alternatives = [pattern.format(*map(_label, k.args))]
+    if places:
+        alternatives += _structural(kind, k.args, places)
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+_NEURON_NAMES = {"in": "z", "out": "a", "delta": "delta"}
+
+
+def _structural(kind: str, args: tuple[str, ...], places: dict[str, tuple[int, int]]) -> list[str]:
+    """Nielsen's and Ng's names of a neuron's quantity (layers counted from the input's 1) or a parameter."""
+    if kind in _NEURON_NAMES and args and args[0] in places:
+        layer, j = places[args[0]]
+        return [f"^{_NEURON_NAMES[kind]}{layer}{j}$"]
+    if kind == "param" and args[0] in places:
+        layer, j, k = places[args[0]]
+        if k:  # a weight: w^l_{jk} (into layer l), Theta^(l-1)_{jk}
+            return [f"^w{layer}{j}{k}$", f"^theta{layer - 1}{j}{k}$"]
+        return [f"^b{layer}{j}$", f"^theta{layer - 1}{j}0$"]
+    return []
+
+
+def _places(spec: Spec) -> dict[str, tuple]:
+    """Each neuron label's (layer, index) and each parameter's (layer, neuron, source), all counted from 1
+    with the input layer as layer 1."""
+    places: dict[str, tuple] = {label: (l + 1, j + 1) for l, group in enumerate(spec.labels) if l
+                                for j, label in enumerate(group)}
+    for p in spec.parameters():
+        if p.dest is not None:
+            places[p.name] = (p.layer + 1, p.dest + 1, (p.src + 1) if p.kind == "weight" else 0)
+    return places
 
 
 def quantities(spec: Spec, rates: tuple[float, ...] = ()) -> list[Quantity]:
     """Every quantity of one step of `spec` (and the updates at each rate in `rates`)."""
     values = engine.quantities(spec)
-    found = [Quantity(key, float(value), _pattern(key)) for key, value in values.items()]
+    places = _places(spec)
+    found = [Quantity(key, float(value), _pattern(key, places)) for key, value in values.items()]
     found += _steps(spec, values)
     if spec.learning_rate is not None:
         found += _after(spec, values)
