@@ -414,3 +414,25 @@ def test_names_of_every_notation_find_their_quantity_whatever_the_labels(names):
     h1, h2 = spec.labels[1]
     assert found == [("known", keys.net(0, h1)), ("known", keys.out(0, h1)), ("suspicious", keys.out(0, h2)),
                      ("known", keys.param("w5"))]
+
+
+def test_a_text_that_trains_is_checked_after_its_training():
+    """The spec has no training.iterations; the text trains 1,000 iterations (by the test's own loop)."""
+    spec = derive.load("two-two-two")
+    Ws, bs = [np.array(w) for w in spec.weights], [np.array(b) for b in spec.biases]
+    x, t = np.array(spec.inputs), np.array(spec.targets)
+    for _ in range(1000):
+        g = student.backprop(Ws, bs, ["sigmoid", "sigmoid"], x, t, "half_sse")
+        Ws = [w - 0.5 * g[f"W{l}"] for l, w in enumerate(Ws, 1)]
+        bs = [b - 0.5 * g[f"b{l}"] for l, b in enumerate(bs, 1)]
+    error = student.loss(Ws, bs, ["sigmoid", "sigmoid"], x, t, "half_sse")
+    (found,) = check(spec, f"After training for 1,000 iterations the error is {error:.10f}.").numbers
+    assert found.verdict == "known" and found.meant == keys.trained_loss(1000)
+    (found,) = check(spec, f"迭代 1000 次后，误差为 {error:.10f}。").numbers
+    assert found.meant == keys.trained_loss(1000)
+
+
+def test_a_typographic_minus_is_a_minus():
+    v = _forward()
+    (found,) = check(derive.load("two-two-two"), f"t - out_o1 is \u2212{v['o1'] - 0.01:.10f}.").numbers
+    assert found.value == pytest.approx(0.01 - v["o1"], abs=1e-10) and found.verdict == "known"

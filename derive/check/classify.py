@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..spec import Spec
+from ..spec.parse import MAX_ITERATIONS
+from ..spec.size import TRAINING_WORK
 from ..tolerance import Tolerance
 from . import reading
 from .quantities import Index, Quantity, quantities
@@ -86,7 +88,7 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
           tolerance: Tolerance | None = None) -> Report:
     """Classify every decimal number of `text` against the network of `spec`; with `tolerance`, a number
     within it of a quantity is that quantity (a source computed in float32 is judged at its precision)."""
-    known = Index(quantities(spec, rates))
+    known = Index(quantities(_trained_as_told(spec, text), rates))
     starts = reading.line_starts(text)
     math_spans = _Spans((m.start(), m.end(), None) for m in reading.MATH.finditer(text))
     tags = _Spans((m.start(), m.end(), None) for m in reading.TAG.finditer(text))
@@ -128,6 +130,23 @@ def _names_a_part(text: str, line_start: int, start: int, number: str) -> bool:
     before = text[line_start:start]
     return bool(_PART_BEFORE.search(before) or _PART_AFTER.match(text, start + len(number))
                 or re.fullmatch(r"\s*#+\s*", before))
+
+
+# "trained for 1,000 iterations", "after 500 epochs", "迭代 1000 次", "1000次迭代"
+_TRAINING = re.compile(r"(\d[\d,]*)\s*(?:iterations|epochs|training steps|次迭代|轮)|迭代\s*(\d[\d,]*)\s*次",
+                       re.IGNORECASE)
+
+
+def _trained_as_told(spec: Spec, text: str) -> Spec:
+    """A spec without training.iterations, for a text that says it trained for N iterations: trained
+    for the largest such N that derive's limits allow, so that the text's losses after training are
+    quantities too."""
+    if spec.iterations or spec.learning_rate is None:
+        return spec
+    told = [int((m.group(1) or m.group(2)).replace(",", "")) for m in _TRAINING.finditer(text)]
+    told = [n for n in told if 0 < n <= MAX_ITERATIONS
+            and n * spec.samples * len(spec.parameters()) <= TRAINING_WORK]
+    return dataclasses.replace(spec, iterations=max(told)) if told else spec
 
 
 class _Spans:

@@ -28,11 +28,11 @@ class BrokenEquality:
 # after it ends its sentence, and a Chinese character beside it is not a letter of it (0.1左右).
 _TIMES_TEN = r"\s*(?:\\times|\\cdot|×|·)\s*10\^\{?[-−]?\d+\}?"
 NUMBER = re.compile(
-    r"(?<![\d.])(?<!\d,)-?"
+    r"(?<![\d.])(?<!\d,)[-−]?"
     rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)?\.\d+(?:{_TIMES_TEN}|[eE][-+]?\d+)?|\d+[eE][-+]?\d+)"
     r"(?![A-Za-z0-9_])(?!\.\d)(?!,\d{3})")
 _SCALE = re.compile(r"(?:\\times|\\cdot|×|·)\s*10\^\{?([-−]?\d+)\}?|[eE]([-+]?\d+)")
-_MANTISSA = re.compile(r"-?[\d,]*(?:\.(\d+))?")
+_MANTISSA = re.compile(r"[-−]?[\d,]*(?:\.(\d+))?")
 TAG = re.compile(r"[（(]\s*[1-9]\d*(?:\.\d+)+\s*式?\s*[)）]")  # (5.16), (5.24式): an equation's label
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\begin\{(align\*?|aligned|equation\*?)\}.*?\\end\{\1\}|\\\[.*?\\\]", re.S)
 
@@ -54,7 +54,7 @@ def decimals(text: str) -> int:
 
 def parse_number(text: str) -> tuple[float, float]:
     """A written number's value and the size of one unit in its last written digit."""
-    mantissa = _MANTISSA.match(text).group().replace(",", "")
+    mantissa = _MANTISSA.match(text).group().replace(",", "").replace("−", "-")
     scale = _SCALE.search(text)
     exponent = int(next(g for g in scale.groups() if g is not None).replace("−", "-")) if scale else 0
     # float() of the text, not 10.0 ** exponent: 1.5e309 is inf (beyond float64), not an OverflowError
