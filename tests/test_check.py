@@ -79,11 +79,13 @@ def test_a_single_wrong_digit_is_reported_with_its_quantity():
     wrong = right[:6] + str((int(right[6]) + 3) % 10) + right[7:]
     text = _walkthrough(v, h2=wrong)
     report = check(derive.load("two-two-two"), text)
-    suspicious = report.suspicious
-    assert [f.text for f in suspicious] == [wrong, wrong]  # the statement and its use in in_o1
-    assert {f.meant for f in suspicious} == {keys.out(0, "h2")}
-    assert all(f.true == pytest.approx(v["h2"], rel=1e-12) for f in suspicious)
-    assert [f.line for f in suspicious] == [i + 1 for i, line in enumerate(text.splitlines()) if wrong in line]
+    wrong_lines = [i + 1 for i, line in enumerate(text.splitlines()) if wrong in line]
+    (suspicious,) = report.suspicious  # the statement; its use in in_o1 is the same wrong value again
+    assert suspicious.text == wrong and suspicious.meant == keys.out(0, "h2") and suspicious.line == wrong_lines[0]
+    assert suspicious.true == pytest.approx(v["h2"], rel=1e-12)
+    (again,) = [f for f in report.numbers if f.verdict == "consequence"]
+    assert again.text == wrong and again.line == wrong_lines[1]
+    assert again.cause == f"{suspicious.line}:{suspicious.column}"
 
 
 def test_a_swapped_label_is_reported():
@@ -136,8 +138,12 @@ def test_article_000_mistakes(capsys):
     first = suspicious[0]
     assert first["meant"] == "out_h2" and first["true"] == pytest.approx(v["h2"], rel=1e-12)
     assert first["value"] == pytest.approx(1 / (1 + math.exp(-0.66)), abs=1e-10)  # what the article computed
-    meant = {f["meant"] for f in suspicious}
+    wrong = [f for f in report["numbers"] if f["verdict"] in ("suspicious", "consequence")]
+    meant = {f["meant"] for f in wrong}
     assert {"out_h2", "in_o1", "out_o1", "out_o2", "E_o1", "E_o2", "E_total", "∂E/∂w5", "∂E/∂w1"} <= meant
+    # what the written arithmetic gives from the out_h2 slip is its consequence, not a mistake of its own
+    slip = f"{first['line']}:{first['column']}"
+    assert {f["meant"] for f in wrong if f["cause"] == slip} >= {"in_o1", "out_o1", "E_total"}
     known = [f for f in report["numbers"] if f["verdict"] == "known"]
     assert {f["meant"] for f in known} >= {"w1", "b1", "in_h1", "out_h1", "i1", "t_o1"}
 
@@ -192,8 +198,9 @@ def test_the_report_in_chinese_names_quantities_not_keys(tmp_path, capsys):
     assert main(["check", "two-two-two", str(document), "--lang", "zh"]) == 1
     out = capsys.readouterr().out
     assert "## 可疑的数" in out and "| 应指的量 |" in out
-    rows = [line for line in out.splitlines() if line.startswith("| ") and wrong in line]
-    assert len(rows) == 2 and all("| out_h2 |" in row and "0:out:h2" not in row for row in rows)
+    (row,) = [line for line in out.splitlines() if line.startswith("| ") and wrong in line]
+    assert "| out_h2 |" in row and "0:out:h2" not in row
+    assert "## 由错误的数得出的数" in out and f"：{wrong}（out_h2 = " in out and "处错误的数得出" in out
     good = tmp_path / "good.md"
     good.write_text(_walkthrough(v), encoding="utf-8")
     assert main(["check", "two-two-two", str(good), "--lang", "zh"]) == 0
@@ -436,3 +443,17 @@ def test_a_typographic_minus_is_a_minus():
     v = _forward()
     (found,) = check(derive.load("two-two-two"), f"t - out_o1 is \u2212{v['o1'] - 0.01:.10f}.").numbers
     assert found.value == pytest.approx(0.01 - v["o1"], abs=1e-10) and found.verdict == "known"
+
+
+def test_a_number_the_arithmetic_gives_from_a_wrong_one_is_its_consequence():
+    """out_h2 is wrong; in_o1 is computed right from it (here): in_o1 is out_h2's consequence."""
+    v = _forward()
+    wrong = 1 / (1 + math.exp(-0.66))  # sigma(0.66), the article's slip
+    in_o1 = 0.5 * float(f"{v['h1']:.10f}") + 0.6 * float(f"{wrong:.10f}") + 0.66
+    text = _walkthrough(v, h2=f"{wrong:.10f}", in_o1=f"{in_o1:.10f}")
+    report = check(derive.load("two-two-two"), text)
+    (slip,) = report.suspicious
+    assert slip.meant == keys.out(0, "h2")
+    follows = {f.meant: f.cause for f in report.numbers if f.verdict == "consequence"}
+    assert follows == {keys.out(0, "h2"): f"{slip.line}:{slip.column}", keys.net(0, "o1"): f"{slip.line}:{slip.column}"}
+    assert not report.equalities and not report.clean

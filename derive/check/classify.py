@@ -42,10 +42,11 @@ class Found:
     text: str
     value: float
     decimals: int
-    verdict: str  # known | rounding | consistent | suspicious
+    verdict: str  # known | rounding | consistent | suspicious | consequence (of an earlier wrong number)
     meant: str | None = None  # the quantity's key (derive.keys)
     true: float | None = None
     context: str = ""  # the equation's left-hand side, as written
+    cause: str = ""  # for a consequence: line:column of the wrong number it follows from
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ class Report:
 
     @property
     def clean(self) -> bool:
-        return not self.suspicious and not self.equalities
+        return not self.suspicious and not self.equalities and not any(f.verdict == "consequence"
+                                                                       for f in self.numbers)
 
 
 def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float, ...] = (),
@@ -96,10 +98,10 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
     sides = _Spans((a, b, (c, i)) for c in chains for i, (a, b, _) in enumerate(c.sides))
     given = frozenset(v for row in (*spec.inputs, *spec.targets) for v in row) | frozenset(
         p.value for p in spec.parameters()) | frozenset(r for r in (spec.learning_rate, *rates) if r is not None)
-    consistent, broken = reading.evaluate(chains, starts, given)
+    consistent, broken, links = reading.evaluate(chains, starts, given)
     # the document's equation labels, (3.5): the same number in its prose refers to that equation
     labels = {re.search(r"\d+(?:\.\d+)+", m.group()).group() for m in reading.TAG.finditer(text)}
-    found, skipped = [], []
+    found, skipped, offsets = [], [], []
     for m in reading.NUMBER.finditer(text):
         start = m.start()
         line, column = reading.position(starts, start)
@@ -112,7 +114,37 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
             skipped.append(Skipped(line, column, number, reason))
         else:
             found.append(_classify(number, line, column, start, known, sides.at(start), consistent, tolerance))
+            offsets.append(start)
+    found = _consequences(found, offsets, links)
     return Report(source, tuple(found), tuple(broken), spec.samples, tuple(skipped), tolerance)
+
+
+def _consequences(found: list[Found], offsets: list[int], links) -> list[Found]:
+    """A wrong number that the written arithmetic gives from an earlier wrong number (0.6 x
+    0.6592603884 + ... = 1.3783843861, after out_h2 = 0.6592603884 was wrong), or that writes an
+    earlier wrong value of the same quantity again, is a consequence of that one, not a mistake of its
+    own: verdict "consequence", `cause` where the first wrong number of its line of descent stands."""
+    found = list(found)
+    order = sorted(range(len(found)), key=lambda i: offsets[i])
+    position = [offsets[i] for i in order]
+    lefts = _Spans((right[0], right[1], left) for left, right in links)  # a right side -> the side before it
+    root: dict[int, str] = {}
+    first: dict[tuple[str | None, float], str] = {}
+    for i in order:
+        f = found[i]
+        if f.verdict != "suspicious":
+            continue
+        left = lefts.at(offsets[i])
+        before = order[bisect.bisect_left(position, left[0]):bisect.bisect_left(position, left[1])] if left else []
+        wrong = [j for j in before if j in root]
+        again = f.meant is not None and math.isfinite(f.value)  # a value beyond float64 names no quantity
+        cause = root[wrong[0]] if wrong else first.get((f.meant, f.value)) if again else None
+        if cause:
+            found[i] = dataclasses.replace(f, verdict="consequence", cause=cause)
+        root[i] = cause or f"{f.line}:{f.column}"
+        if again:
+            first.setdefault((f.meant, f.value), root[i])
+    return found
 
 
 # what a short number in prose names, when it is not a value: "Section 3.5", "Eq. 2.1", "第3.2节", "图 1.2"

@@ -204,11 +204,14 @@ def value(side: str, given: frozenset[float] = frozenset()) -> tuple[float, floa
     return value, spread
 
 
-def evaluate(chains: list[Chain], starts: list[int], given: frozenset[float]) -> tuple[set[int], list[BrokenEquality]]:
+def evaluate(chains: list[Chain], starts: list[int], given: frozenset[float]
+             ) -> tuple[set[int], list[BrokenEquality], list[tuple[tuple[int, int], tuple[int, int]]]]:
     """Offsets of numbers inside sides whose equality with the next side holds (to within the
-    rounding of the numbers written on both), and the equalities that do not hold."""
+    rounding of the numbers written on both), the equalities that do not hold, and the spans of the
+    two sides of each equality that holds (what a side's numbers follow from)."""
     consistent: set[int] = set()
     broken = []
+    links = []
     for chain in chains:
         # a side that is one number is a result, rounded as written, even when it equals a number of the
         # spec (an update 1.3 - 1.6e-11 written as 1.3); the spec's numbers are exact as operands only
@@ -223,11 +226,12 @@ def evaluate(chains: list[Chain], starts: list[int], given: frozenset[float]) ->
             if holds[i]:
                 consistent.update(range(a1, b1))
                 consistent.update(range(a2, b2))
+                links.append(((a1, b1), (a2, b2)))
             else:
                 line, _ = position(starts, a2)
                 broken.append(BrokenEquality(line, clean(raw1), clean(raw2), left[0], right[0],
                                              _odd(holds, i, raw1, raw2)))
-    return consistent, broken
+    return consistent, broken, links
 
 
 def _odd(holds: list[bool | None], i: int, left: str, right: str) -> str | None:

@@ -19,7 +19,7 @@ def _meant(report: Report, found: Found, lang: str) -> str:
 def view(report: Report, lang: str = "en") -> dict[str, Any]:
     """Plain data for the report's template: every number formatted, every quantity named."""
     def row(f: Found) -> dict[str, str]:
-        return {"where": f"{f.line}:{f.column}", "line": str(f.line), "text": f.text,
+        return {"where": f"{f.line}:{f.column}", "line": str(f.line), "text": f.text, "cause": f.cause,
                 "context": f.context.replace("|", r"\|"), "meant": _meant(report, f, lang),
                 "true": fmt.general(f.true), "difference": "" if f.true is None else fmt.general(f.value - f.true)}
 
@@ -28,6 +28,7 @@ def view(report: Report, lang: str = "en") -> dict[str, Any]:
     return {"source": report.source, "numbers": len(report.numbers), **counts, "clean": report.clean,
             "suspicious": [row(f) for f in report.suspicious],
             "rounded": [row(f) for f in report.numbers if f.verdict == "rounding"],
+            "consequences": [row(f) for f in report.numbers if f.verdict == "consequence"],
             "equalities": [{"line": e.line, "left": e.left, "right": e.right, "left_value": fmt.general(e.left_value),
                             "right_value": fmt.general(e.right_value), "odd": e.odd or ""} for e in report.equalities],
             "skipped": [{"where": f"{k.line}:{k.column}", "text": k.text, "reason": k.reason} for k in report.skipped],
