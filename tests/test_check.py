@@ -457,3 +457,31 @@ def test_a_number_the_arithmetic_gives_from_a_wrong_one_is_its_consequence():
     follows = {f.meant: f.cause for f in report.numbers if f.verdict == "consequence"}
     assert follows == {keys.out(0, "h2"): f"{slip.line}:{slip.column}", keys.net(0, "o1"): f"{slip.line}:{slip.column}"}
     assert not report.equalities and not report.clean
+
+
+@pytest.mark.parametrize("mistake", ["bias", "swap"])
+def test_the_mistake_behind_the_wrong_numbers_is_named(mistake):
+    """A walkthrough computed here with h1's bias used for h2, or with w5 and w6 swapped: the report
+    names that mistake and how many numbers follow from it."""
+    sig = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    b2 = 0.55 if mistake == "bias" else 0.56
+    w5, w6 = (0.6, 0.5) if mistake == "swap" else (0.5, 0.6)
+    h1, h2 = sig(0.1 * 0.1 + 0.2 * 0.2 + 0.55), sig(0.3 * 0.1 + 0.4 * 0.2 + b2)
+    in_o1 = w5 * h1 + w6 * h2 + 0.66
+    o1, o2 = sig(in_o1), sig(0.7 * h1 + 0.8 * h2 + 0.67)
+    text = "\n\n".join(f"${name} = {value:.10f}$" for name, value in (
+        ("{\\rm out}_{h_2}", h2), ("{\\rm in}_{o_1}", in_o1), ("{\\rm out}_{o_1}", o1), ("{\\rm out}_{o_2}", o2)))
+    report = check(derive.load("two-two-two"), text)
+    (cause,) = report.causes
+    wrong = [f for f in report.numbers if f.verdict in ("suspicious", "consequence")]
+    assert cause.kind == mistake and cause.count == len(wrong) and report.unexplained == 0
+    assert cause.names == (("h2", "b2", "b1") if mistake == "bias" else ("w5", "w6"))
+    assert cause.first == f"{wrong[0].line}:{wrong[0].column}"
+
+
+def test_no_mistake_is_named_from_numbers_of_few_digits():
+    """Five thousand wrong four-digit values of out_h1: some match a changed network by chance, and
+    none is taken for a mistake's trace."""
+    text = "\n".join(f"$out_h1 = 0.{1000 + i}$" for i in range(5000))
+    report = check(derive.load("two-two-two"), text)
+    assert report.causes == () and report.unexplained > 4900

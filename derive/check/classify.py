@@ -25,6 +25,8 @@ from ..spec.parse import MAX_ITERATIONS
 from ..spec.size import TRAINING_WORK
 from ..tolerance import Tolerance
 from . import reading
+from .causes import Cause
+from .causes import causes as mistakes_behind
 from .quantities import Index, Quantity, quantities
 from .reading import BrokenEquality, Chain
 
@@ -67,6 +69,8 @@ class Report:
     samples: int = 1  # the network's samples (a report names the sample of a quantity when there are several)
     skipped: tuple[Skipped, ...] = ()  # listed in the report, never dropped silently
     tolerance: Tolerance | None = None
+    causes: tuple[Cause, ...] = ()  # the mistakes that reproduce the wrong numbers (derive.check.causes)
+    unexplained: int = 0  # wrong numbers that no mistake derive knows reproduces
 
     @property
     def precision(self) -> float | None:
@@ -116,7 +120,9 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
             found.append(_classify(number, line, column, start, known, sides.at(start), consistent, tolerance))
             offsets.append(start)
     found = _consequences(found, offsets, links)
-    return Report(source, tuple(found), tuple(broken), spec.samples, tuple(skipped), tolerance)
+    wrong = [f for f in found if f.verdict in ("suspicious", "consequence") and f.meant]
+    named, unexplained = mistakes_behind(spec, wrong)
+    return Report(source, tuple(found), tuple(broken), spec.samples, tuple(skipped), tolerance, named, unexplained)
 
 
 def _consequences(found: list[Found], offsets: list[int], links) -> list[Found]:

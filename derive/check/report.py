@@ -32,6 +32,9 @@ def view(report: Report, lang: str = "en") -> dict[str, Any]:
             "equalities": [{"line": e.line, "left": e.left, "right": e.right, "left_value": fmt.general(e.left_value),
                             "right_value": fmt.general(e.right_value), "odd": e.odd or ""} for e in report.equalities],
             "skipped": [{"where": f"{k.line}:{k.column}", "text": k.text, "reason": k.reason} for k in report.skipped],
+            "causes": [{"kind": c.kind, "names": c.names, "amounts": [fmt.general(v) for v in c.values],
+                        "count": c.count, "first": c.first} for c in report.causes],
+            "unexplained": report.unexplained,
             "precision": fmt.general(report.precision) if report.precision else "",
             "tolerance": _tolerance(report)}
 
@@ -55,4 +58,5 @@ def json_view(report: Report, lang: str = "en") -> dict:
     return {"source": report.source, "clean": report.clean, "numbers": numbers,
             "equalities": [dataclasses.asdict(e) for e in report.equalities],
             "skipped": [dataclasses.asdict(k) for k in report.skipped],
+            "causes": [dataclasses.asdict(c) for c in report.causes], "unexplained": report.unexplained,
             "precision": report.precision, "tolerance": _tolerance(report) or None}
