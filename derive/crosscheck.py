@@ -73,20 +73,20 @@ def verify(spec: Spec, derivation: ir.Derivation, numbers: dict[str, float] | No
     return checked
 
 
-def check_gradient(spec: Spec, reference_values: dict[str, float]) -> None:
-    """The step engine's gradient (in `reference_values`) against central finite differences, and, for
-    networks too big to difference every parameter, against the training loop's backward pass."""
-    if gradcheck.near_kink(spec):
-        return  # two engines agree; differences across a kink would measure neither branch
+def check_gradient(spec: Spec, reference_values: dict[str, float], second_pass: bool = False) -> None:
+    """The step engine's gradient (in `reference_values`) against central finite differences, and against
+    the training loop's backward pass (code the step engine does not share) when `second_pass` asks or
+    the network is too big to difference every parameter."""
     gradient = {p.name: reference_values[keys.gradient(p.name)] for p in spec.parameters()
                 if keys.gradient(p.name) in reference_values}
-    if len(gradient) > gradcheck.FD_EACH:
-        # finite differences see every component only along random directions here, so each component
-        # is also compared with the training loop's backward pass (code the step engine does not share)
+    if second_pass or len(gradient) > gradcheck.FD_EACH:
+        # beyond FD_EACH, finite differences see each component only along random directions
         for name, value in loop.gradient(spec).items():
             if not close(value, gradient[name], LOOP):
                 raise VerificationError(f"internal error: grad:{name} is {gradient[name]!r} by the step engine but "
                                         f"{value!r} by the training loop")
+    if gradcheck.near_kink(spec):
+        return  # two engines agree; differences across a kink would measure neither branch
     problem = gradcheck.gradient_disagreement(spec, gradient, FINITE_DIFFERENCES, frozenset(spec.focus))
     if problem:
         raise VerificationError(f"internal error: {problem}")

@@ -13,6 +13,7 @@ import pytest
 import student
 
 import derive
+from derive.fmt import plain
 from derive.numeric import mistakes
 from derive.testing import assert_forward, assert_gradients, assert_loss, assert_updated, explain
 
@@ -50,7 +51,7 @@ def test_a_missing_activation_derivative_is_named_with_the_factor_left_out():
     assert "All 12 follow from one mistake: the derivative of layer 2's activation (sigmoid) is left out" in message
     zs, outs = student.forward(Ws, bs, ACTS, X)
     slope = outs[2][0, 0] * (1 - outs[2][0, 0])  # dout_o1/din_o1, computed here
-    assert f"without the factor dout_o1/din_o1 = {slope:.7g}" in message
+    assert f"without the factor dout_o1/din_o1 = {plain(slope, 7)}" in message
     assert "derive's working for w5:" in message  # the first wrong one in backpropagation's order
 
 
@@ -61,7 +62,7 @@ def test_transposed_weights_are_named_with_the_factor_they_change():
     zs, outs = student.forward(Ws, bs, ACTS, X)
     delta = (outs[2] - T) * outs[2] * (1 - outs[2])
     wrong = (delta @ Ws[1].T)[0, 0]  # dE/dout_h1 through W2 itself
-    assert f"with dE/dout_h1 = {wrong:.7g} in place of" in message
+    assert f"with dE/dout_h1 = {plain(wrong, 7)} in place of" in message
 
 
 def test_a_wrong_sign_and_a_sum_for_a_mean_are_named():

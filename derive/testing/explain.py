@@ -11,6 +11,7 @@ from collections.abc import Callable
 from itertools import combinations
 from typing import Any
 
+from ..fmt import plain
 from ..numeric import mistakes
 from ..spec import Spec
 
@@ -18,9 +19,12 @@ MAX_SET = 3  # mistakes combined at most
 COMBINED_UP_TO = 2_000  # parameters: beyond, mistakes are tried one at a time
 
 
+WORKING_DIGITS = 7
+
+
 def fmt(value: float) -> str:
-    """A number as the working shows it: 7 significant digits, pinned."""
-    return f"{value:.7g}"
+    """A number as the working shows it: derive's one formatter, to 7 significant digits."""
+    return plain(value, WORKING_DIGITS)
 
 
 # (parameter, their gradient, a gradient) -> the same, to the test's tolerance
