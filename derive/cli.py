@@ -19,7 +19,8 @@ from .errors import DeriveError
 from .fmt import DEFAULT_DIGITS
 from .spec.vocabulary import LANGUAGES, NOTATIONS
 
-COMMANDS = {name: f"derive.commands.{name}" for name in ("doc", "check", "exercises", "grade", "presets", "gallery")}
+COMMANDS = {name: f"derive.commands.{name}" for name in ("doc", "check", "exercises", "grade", "presets", "gallery",
+                                                                   "explore")}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +39,7 @@ def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="derive", description="Step-by-step worked solutions of backpropagation.")
     top.add_argument("--version", action="version", version=f"derive {__version__}")
     commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for add in (_doc_parser, _check_parser, _exercises_parser, _grade_parser):
+    for add in (_doc_parser, _explore_parser, _check_parser, _exercises_parser, _grade_parser):
         add(commands)
     commands.add_parser("presets", help="list the built-in examples")
     gallery = commands.add_parser("gallery", help="regenerate the gallery of every built-in example")
@@ -64,6 +65,18 @@ def _doc_parser(commands) -> None:
     doc.add_argument("-q", "--quiet", action="store_true", help="no progress bar while training")
     doc.add_argument("--template-dir", help="a folder of templates that override the built-in ones' blocks "
                      '({%% extends "derive/document.md.j2" %%})')
+
+
+def _explore_parser(commands) -> None:
+    ex = commands.add_parser("explore", help="write one offline HTML page where every number follows your edits")
+    ex.add_argument("spec", help="a .toml spec file or the name of a built-in example")
+    ex.add_argument("-o", "--output", help="the page (default: <name>.explore.html in the current folder)")
+    ex.add_argument("--lang", default="en", help="the language the page opens in: en (default) or zh; "
+                    "both are in the page")
+    ex.add_argument("--precision", type=_digits, default=DEFAULT_DIGITS,
+                    help=f"significant digits shown (default: {DEFAULT_DIGITS})")
+    ex.add_argument("--focus", help=f"the parameters given a control, e.g. w5,b3 or layer2; needed beyond "
+                    f"100 parameters, whose chains alone are written out")
 
 
 def _check_parser(commands) -> None:

@@ -9,8 +9,9 @@ written out are the numeric engine's, and finite differences check them.
 """
 from __future__ import annotations
 
+from .book import Marks
 from .build import build
 from .training import Run, compared
 from .training import build as training
 
-__all__ = ["Run", "build", "compared", "training"]
+__all__ = ["Marks", "Run", "build", "compared", "training"]

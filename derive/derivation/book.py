@@ -3,6 +3,7 @@ value by its quantity key. Each sample gets a book of its own that starts from t
 from __future__ import annotations
 
 import math
+import re
 
 import sympy as sp
 
@@ -13,11 +14,42 @@ from ..symbolic import precise, rough, tex
 ROUGH_DIGITS = 10  # up to this many digits shown, a line's numbers are first checked in float64
 
 
-class Book:
-    """Names, numbers and values of the symbols of one sample (or of the whole step)."""
+class Marks:
+    """Numbers written as markers instead of digits, for a page that rewrites them (derive explore): each
+    shown number becomes `\\text{⟦i⟧}` (as a value) or `\\text{⟦i:o⟧}` (as an operand, parenthesized
+    where negative or with an exponent), and `entries[i]` says which quantity it is. Every number of
+    the document so carries its quantity key into the page."""
 
-    def __init__(self, names: dict[sp.Symbol, str], digits: int, parent: Book | None = None):
+    OPEN, CLOSE = "\u27e6", "\u27e7"
+    PATTERN = re.compile(r"\\text\{\u27e6(\d+)(:o)?\u27e7\}")
+
+    def __init__(self, digits: int):
         self.digits = digits
+        self.entries: list[tuple[str, float]] = []  # (key, value) of each marker
+        self._index: dict[str, int] = {}
+
+    def mark(self, key: str, number: float, operand: bool) -> str:
+        i = self._index.setdefault(key, len(self.entries))
+        if i == len(self.entries):
+            self.entries.append((key, number))
+        return rf"\text{{{self.OPEN}{i}{':o' if operand else ''}{self.CLOSE}}}"
+
+    def plain(self, text: str) -> str:
+        """`text` with each marker replaced by the digits it stands for (the document's own text)."""
+        def digits(match: re.Match) -> str:
+            number = self.entries[int(match[1])][1]
+            return (fmt.operand if match[2] else fmt.latex)(number, self.digits)
+        return self.PATTERN.sub(digits, text)
+
+
+class Book:
+    """Names, numbers and values of the symbols of one sample (or of the whole step); with `marks`,
+    every number is written as a marker (see Marks)."""
+
+    def __init__(self, names: dict[sp.Symbol, str], digits: int, parent: Book | None = None,
+                 marks: Marks | None = None):
+        self.digits = digits
+        self.marks = parent.marks if parent else marks
         self.names = dict(parent.names) if parent else {}
         self.names.update(names)
         self.numbers: dict[sp.Symbol, str] = dict(parent.numbers) if parent else {}
@@ -29,6 +61,8 @@ class Book:
         """The shown value of `key`: `number` (a float, or a precise value of `evaluate`) as float64."""
         number = float(number)
         self.by_key[key] = number
+        if self.marks:
+            return Value(key, number, self.marks.mark(key, number, operand=False))
         return Value(key, number, fmt.latex(number, self.digits))
 
     def assign(self, symbol: sp.Symbol, key: str, number) -> Value:
@@ -36,7 +70,8 @@ class Book:
         expressions use it at the precision it was computed with."""
         self.env[symbol] = number
         value = self.value(key, number)
-        self.numbers[symbol] = fmt.operand(value.value, self.digits)
+        self.numbers[symbol] = (self.marks.mark(key, value.value, operand=True) if self.marks
+                                else fmt.operand(value.value, self.digits))
         return value
 
     def entry(self, key: str, found: list[Value]) -> sp.Symbol:
@@ -99,7 +134,11 @@ class Book:
             usable = [f for f in candidates if value is None or self.reproduces(f, value.value)]
             if usable:
                 rhs.append(self.substituted(usable[0]))
-        return Eq(self.tex(lhs), tuple(dedupe(rhs, value)), value)
+        return Eq(self.tex(lhs), tuple(dedupe(rhs, value, self.plain)), value)
+
+    def plain(self, text: str) -> str:
+        """`text` as the document without markers writes it."""
+        return self.marks.plain(text) if self.marks else text
 
 
 def dedupe_forms(forms: tuple[sp.Basic, ...]) -> list[sp.Basic]:
@@ -107,10 +146,12 @@ def dedupe_forms(forms: tuple[sp.Basic, ...]) -> list[sp.Basic]:
     return [f for i, f in enumerate(forms) if i == 0 or f != forms[i - 1]]
 
 
-def dedupe(rhs: list[str], value: Value | None) -> list[str]:
-    """Drop a right-hand side that repeats the previous one or the final value (x = 0.5 = 0.5)."""
+def dedupe(rhs: list[str], value: Value | None, plain=None) -> list[str]:
+    """Drop a right-hand side that repeats the previous one or the final value (x = 0.5 = 0.5), as
+    `plain` (Book.plain: without markers) writes them."""
+    plain = plain or (lambda text: text)
     kept: list[str] = []
     for form in rhs:
-        if (not kept or form != kept[-1]) and (value is None or form != value.tex):
+        if (not kept or plain(form) != plain(kept[-1])) and (value is None or plain(form) != plain(value.tex)):
             kept.append(form)
     return kept

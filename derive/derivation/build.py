@@ -12,7 +12,7 @@ from ..spec import Spec
 from ..symbolic import NOTATIONS, Model, Notation, label, partial, tex
 from ..symbolic.forms import frac, mul, whole
 from .after import loss_after
-from .book import Book, dedupe
+from .book import Book, Marks, dedupe
 from .matrix import equations
 from .penalty import Penalty
 from .preliminaries import preliminaries
@@ -21,7 +21,7 @@ from .tables import LONG_LIST, other_samples, param_row, shortened
 
 
 def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_DIGITS,
-          numbers: dict[str, float] | None = None) -> Derivation:
+          numbers: dict[str, float] | None = None, marks: Marks | None = None) -> Derivation:
     """The complete worked solution of one training step of `spec`.
 
     With spec.focus, only the focused parameters' chains, sums and updates are written out, the matrix
@@ -32,7 +32,7 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
     notation = notation or spec.notation
     table = NOTATIONS[notation]
     several = spec.samples > 1
-    book = Book(model.names(table), digits)
+    book = Book(model.names(table), digits, marks=marks)
     rate = sp.Symbol("lr")
     book.names[rate] = table.learning_rate.format()
     training = spec.learning_rate is not None  # without [training]: the forward pass and the error only
@@ -121,7 +121,7 @@ def _gradients(model: Model, book: Book, table: Notation, samples, penalty: Pena
                             for f in (form, summed))
         gradients[p.name] = book.assign(symbol, keys.gradient(p.name), fmt.settled(total, shares))
         if len(samples) > 1 or (penalty and p.kind == "weight"):
-            shown = dedupe([book.tex(summed), book.substituted(form)], gradients[p.name])
+            shown = dedupe([book.tex(summed), book.substituted(form)], gradients[p.name], book.plain)
             reductions.append(Eq(book.tex(symbol), tuple(shown), gradients[p.name]))
     return gradients, symbols, reductions
 

@@ -50,7 +50,7 @@ def _forward(book: Book, layer: tuple[Neuron, ...], s: int) -> tuple[NeuronForwa
         value = book.assign(n.out, keys.out(s, n.label), book.evaluate(n.out_eval))
         named = [book.tex(n.activation.named(n.net))] if n.activation.elementwise else []
         forms = [*named, book.tex(n.out_expr), book.substituted(n.out_expr)]
-        outs.append(Eq(book.tex(n.out), tuple(dedupe(forms, value)), value))
+        outs.append(Eq(book.tex(n.out), tuple(dedupe(forms, value, book.plain)), value))
     return tuple(NeuronForward(n.label, label(n.label), net, out) for n, net, out in zip(layer, nets, outs))
 
 

@@ -1,0 +1,103 @@
+"""derive explore's page: the worked solution in every notation and language, each number live, with
+the controls, the computational graph, training and the decision boundary, in one HTML file that
+needs no server and no network.
+
+The worked solution is derive's own (built, verified against the NumPy engine, rendered): only its
+numbers move. Each is written as a marker (derive.derivation.Marks), so the page knows which quantity
+every number is; the page's script computes every quantity again in JavaScript (a second
+implementation of the step engine) and rewrites the numbers. The spec's notation in the asked
+language is the page's HTML; the other variants travel deflated and are opened when chosen.
+"""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import zlib
+from pathlib import Path
+
+from .. import fmt
+from ..crosscheck import reference, verify
+from ..derivation import Marks, build
+from ..errors import SpecError
+from ..spec import Spec, load
+from ..spec.size import refuse_oversize
+from ..spec.vocabulary import LANGUAGES, NOTATIONS
+from ..views.html import body
+from ..views.markdown import markdown
+from ..views.templates import environment, messages, render_template, template_root
+from . import graph
+from .numbers import live
+
+LIVE_LIMIT = 100  # parameters with a control of their own in the page
+TRAIN_DEFAULT = 100  # iterations "Train N" proposes when the spec names none
+TRAIN_LIMIT = 100_000  # iterations the page runs at most in one go
+
+
+def live_spec(spec: Spec) -> Spec:
+    """The spec the page starts from: the one worked step (the page trains by itself)."""
+    return dataclasses.replace(spec, iterations=0, compare_hidden=())
+
+
+def controlled(spec: Spec) -> list[str]:
+    """The parameters the page gives a control: the focus, or every one; refused over LIVE_LIMIT."""
+    names = list(spec.focus) if spec.focus else [p.name for p in spec.parameters()]
+    if len(names) > LIVE_LIMIT:
+        raise SpecError(spec.source, "focus", f"at most {LIVE_LIMIT} parameters to explore live: name them with "
+                        "--focus, e.g. --focus w1,w5 or --focus layer2", f"{len(names)} parameters")
+    return names
+
+
+def page(source: str | Path | dict | Spec, lang: str = "en", digits: int = fmt.DEFAULT_DIGITS) -> str:
+    """The explorer page of `source` (a spec, a built-in example's name, a TOML file or a dict), opening
+    in language `lang` and the spec's notation."""
+    messages(lang)  # refuses an unknown language first
+    spec = source if isinstance(source, Spec) else load(source)
+    names = controlled(spec)
+    refuse_oversize(spec)
+    iterations = min(spec.iterations or TRAIN_DEFAULT, TRAIN_LIMIT)
+    spec = live_spec(spec)
+    numbers = reference(spec)
+    variants: dict[str, str] = {}
+    for notation in NOTATIONS:
+        marks = Marks(digits)
+        derivation = build(spec, notation=notation, digits=digits, numbers=numbers, marks=marks)
+        verify(spec, derivation, numbers)
+        for language in LANGUAGES:
+            variants[f"{notation}/{language}"] = live(body(markdown(derivation, language)), marks)
+    first = f"{spec.notation}/{lang}"
+    state = _state(spec, names, digits, iterations, first, {name: _deflated(text) for name, text in variants.items()
+                                                 if name != first})
+    t = messages(lang)
+    root = template_root() / "explore"
+    return render_template(environment(), "explore.html.j2", lang=lang, t=t, title=t["explore_title"] % {
+        "name": spec.name}, document=variants[first], graph=graph.svg(spec, numbers, t["explore_graph"]),
+        state=json.dumps(state, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"),
+        engine=(root / "engine.js").read_text(encoding="utf-8"),
+        script=(root / "explore.js").read_text(encoding="utf-8"),
+        style=(root / "explore.css").read_text(encoding="utf-8"))
+
+
+def _deflated(text: str) -> str:
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+
+
+def _state(spec: Spec, names: list[str], digits: int, iterations: int, first: str, variants: dict[str, str]) -> dict:
+    """Everything the page's script needs: the network, its starting values, the controls, the
+    variants of the document and the words of each language."""
+    params = spec.parameters()
+    words = {lang: {key[len("explore_"):]: value for key, value in messages(lang).items()
+                    if key.startswith("explore_")} for lang in LANGUAGES}
+    return {
+        "net": {"layers": list(spec.layers), "labels": [list(group) for group in spec.labels],
+                "activations": list(spec.activations), "loss": spec.loss, "bias": list(spec.bias),
+                "reduction": spec.reduction, "slope": spec.leaky_slope, "l2": spec.l2, "mode": spec.mode,
+                "params": [{"name": p.name, "kind": p.kind, "layer": p.layer, "dest": p.dest, "src": p.src,
+                            "trainable": p.trainable} for p in params]},
+        "start": {"values": [p.value for p in params], "inputs": [list(row) for row in spec.inputs],
+                  "targets": [list(row) for row in spec.targets], "lr": spec.learning_rate},
+        "name": spec.name, "controls": names, "digits": digits, "variant": first, "variants": variants,
+        "notations": list(NOTATIONS), "languages": list(LANGUAGES), "words": words,
+        "train": {"default": iterations, "limit": TRAIN_LIMIT},
+        "classes": spec.loss in ("bce", "cross_entropy"),
+    }

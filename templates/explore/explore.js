@@ -1,0 +1,355 @@
+// derive explore's page: the controls, the live numbers, the URL fragment, notation and language,
+// one step, training with its loss curve, and the decision boundary. Every number the page shows is
+// an element with data-key (derive's quantity key), data-quantity (the JSON's name) and data-value
+// (its float64 value); this script recomputes them all with DeriveEngine after every edit.
+(() => {
+  "use strict";
+  const E = DeriveEngine;
+  const S = JSON.parse(document.getElementById("derive-state").textContent);
+  const net = S.net;
+  const MATH = "http://www.w3.org/1998/Math/MathML";
+  const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  const $ = (id) => document.getElementById(id);
+  const documents = {};  // variant -> its HTML, once opened
+  let [notation, lang] = S.variant.split("/");
+  let state = fresh();
+  let values = {};
+  let losses = null;
+  const notices = [];
+
+  function fresh() {
+    return { values: S.start.values.slice(), inputs: S.start.inputs.map((r) => r.slice()),
+             targets: S.start.targets.map((r) => r.slice()), lr: S.start.lr };
+  }
+  const say = (word, fields = {}) =>
+    S.words[lang][word].replace(/\{(\w+)\}/g, (_, name) => (name in fields ? fields[name] : `{${name}}`));
+
+  // ---- the controls: every parameter of the focus, every input and target, the learning rate ----
+  const controls = [];
+  function control(name, text, get, set, range) {
+    controls.push({ name, text, get, set, range, start: get() });
+  }
+  function span(v) {
+    const r = Math.max(1, Math.ceil(2 * Math.abs(v)));
+    return [-r, r];
+  }
+  S.controls.forEach((name) => {
+    const i = net.params.findIndex((p) => p.name === name);
+    control(name, name, () => state.values[i], (v) => { state.values[i] = v; }, span(S.start.values[i]));
+  });
+  const several = state.inputs.length > 1;
+  const suffix = (s) => (s ? `@${s + 1}` : "");
+  state.inputs.forEach((row, s) => {
+    net.labels[0].forEach((label, k) => control(label + suffix(s), label, () => state.inputs[s][k],
+      (v) => { state.inputs[s][k] = v; }, span(row[k])));
+    net.labels[net.labels.length - 1].forEach((label, j) => control(`t_${label}${suffix(s)}`, `t_${label}`,
+      () => state.targets[s][j], (v) => { state.targets[s][j] = v; },
+      S.classes ? [0, 1] : span(state.targets[s][j])));
+  });
+  if (S.start.lr !== null) {
+    control("lr", "lr", () => state.lr, (v) => { state.lr = v; }, [0, Math.max(1, 2 * S.start.lr)]);
+  }
+  const byName = new Map(controls.map((c) => [c.name, c]));
+
+  function fieldset(word, list, extra) {
+    const box = document.createElement("fieldset");
+    const legend = document.createElement("legend");
+    legend.dataset.word = word;
+    box.append(legend);
+    if (extra) box.append(extra);
+    list.forEach((c) => {
+      const row = document.createElement("div");
+      row.className = "field";
+      const id = `field-${controls.indexOf(c)}`;
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = c.text;
+      const slider = document.createElement("input");
+      Object.assign(slider, { type: "range", min: c.range[0], max: c.range[1], step: (c.range[1] - c.range[0]) / 1000 });
+      slider.setAttribute("aria-label", c.name);
+      slider.tabIndex = -1;  // the number field is the keyboard's; arrows on it step by the same amount
+      const field = document.createElement("input");
+      Object.assign(field, { type: "number", id, step: "any" });
+      field.dataset.control = c.name;
+      slider.addEventListener("input", () => edit(c, Number(slider.value)));
+      field.addEventListener("input", () => {
+        if (NUMBER.test(field.value.trim()) && Number.isFinite(Number(field.value))) edit(c, Number(field.value), field);
+      });
+      c.slider = slider;
+      c.field = field;
+      row.append(label, slider, field);
+      box.append(row);
+    });
+    return box;
+  }
+  function build() {
+    const fields = $("fields");
+    const params = controls.filter((c) => S.controls.includes(c.name));
+    let note = null;
+    if (S.controls.length < net.params.length) {
+      note = document.createElement("p");
+      note.dataset.word = "focus";
+    }
+    fields.append(fieldset("parameters", params, note));
+    const data = controls.filter((c) => !S.controls.includes(c.name) && c.name !== "lr");
+    if (several) {
+      state.inputs.forEach((_, s) => {
+        const box = fieldset("data", data.filter((c) => c.name.endsWith(suffix(s)) && (s || !c.name.includes("@"))));
+        const sample = document.createElement("span");
+        sample.className = "sample";
+        sample.dataset.sample = s + 1;
+        box.querySelector("legend").after(sample);
+        fields.append(box);
+      });
+    } else {
+      fields.append(fieldset("data", data));
+    }
+    if (byName.has("lr")) fields.append(fieldset("rate", [byName.get("lr")]));
+  }
+  function showControls(except) {
+    controls.forEach((c) => {
+      const v = c.get();
+      if (c.field !== except) c.field.value = String(v);
+      c.slider.value = String(v);
+    });
+  }
+  function edit(c, v, from) {
+    c.set(v);
+    notices.length = 0;
+    showControls(from);
+    refresh();
+    writeHash();
+  }
+
+  // ---- numbers ----
+  function mathml(v, digits, operand) {
+    const text = E.plain(v, digits);
+    const node = (tag, content) => {
+      const el = document.createElementNS(MATH, tag);
+      if (typeof content === "string") el.textContent = content;
+      else if (content) el.append(...content);
+      return el;
+    };
+    if (!Number.isFinite(v)) return [node("mi", text)];
+    const negative = text.startsWith("-");
+    const body = negative ? text.slice(1) : text;
+    let inner;
+    if (body.includes("e")) {
+      const [mantissa, exponent] = body.split("e");
+      const power = exponent.startsWith("-") ? node("mrow", [node("mo", "\u2212"), node("mn", exponent.slice(1))])
+        : node("mn", exponent);
+      inner = [node("mn", mantissa), node("mo", "\u00d7"), node("msup", [node("mn", "10"), power])];
+    } else {
+      inner = [node("mn", body)];
+    }
+    if (negative) inner.unshift(node("mo", "\u2212"));
+    if (operand && (negative || body.includes("e"))) {
+      const open = node("mo", "("), close = node("mo", ")");
+      open.setAttribute("fence", "true"); open.setAttribute("form", "prefix");
+      close.setAttribute("fence", "true"); close.setAttribute("form", "postfix");
+      inner = [open, ...inner, close];
+    }
+    return inner;
+  }
+  function show(el, v) {
+    el.dataset.value = String(v);
+    if (el.dataset.form === "p4") el.textContent = E.plain(v, 4);
+    else el.replaceChildren(...mathml(v, S.digits, el.dataset.form === "o"));
+  }
+  function refresh(all = false) {
+    values = E.quantities(net, state);
+    let finite = true;
+    for (const v of Object.values(values)) if (!Number.isFinite(v)) finite = false;
+    document.querySelectorAll(".q").forEach((el) => {
+      const v = values[el.dataset.key];
+      if (v === undefined) return;
+      if (all || el.dataset.value !== String(v)) show(el, v);
+    });
+    notice(finite ? null : "infinite");
+    boundary();
+  }
+  function notice(word, fields) {
+    const lines = notices.map(([w, f]) => say(w, f));
+    if (word) lines.push(say(word, fields));
+    $("explore-notice").textContent = lines.join(" ");
+  }
+
+  // ---- the URL fragment: name=value for each number that differs from the spec's ----
+  function writeHash() {
+    const parts = controls.filter((c) => c.get() !== c.start).map((c) => `${encodeURIComponent(c.name)}=${String(c.get())}`);
+    const [n0, l0] = S.variant.split("/");
+    if (notation !== n0) parts.push(`notation=${notation}`);
+    if (lang !== l0) parts.push(`lang=${lang}`);
+    const url = location.pathname + location.search + (parts.length ? `#${parts.join("&")}` : "");
+    try { history.replaceState(null, "", url); } catch (_) { /* a page in a sandboxed frame keeps its URL */ }
+  }
+  async function readHash() {
+    state = fresh();
+    notices.length = 0;
+    let [n, l] = S.variant.split("/");
+    for (const part of location.hash.replace(/^#/, "").split("&")) {
+      if (!part) continue;
+      const at = part.indexOf("=");
+      const name = decodeURIComponent(at < 0 ? part : part.slice(0, at));
+      const text = at < 0 ? "" : decodeURIComponent(part.slice(at + 1));
+      if (name === "notation" && S.notations.includes(text)) n = text;
+      else if (name === "lang" && S.languages.includes(text)) l = text;
+      else if (!byName.has(name)) notices.push(["unknown", { name }]);
+      else if (!NUMBER.test(text) || !Number.isFinite(Number(text))) notices.push(["bad", { name, value: text }]);
+      else byName.get(name).set(Number(text));
+    }
+    losses = null;
+    $("loss-figure").hidden = true;
+    showControls();
+    await open(n, l);
+  }
+
+  // ---- notation and language: the document's variants ----
+  async function text(variant) {
+    if (!(variant in documents)) {
+      const bytes = Uint8Array.from(atob(S.variants[variant]), (c) => c.charCodeAt(0));
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+      documents[variant] = await new Response(stream).text();
+    }
+    return documents[variant];
+  }
+  async function open(n, l) {
+    const variant = `${n}/${l}`;
+    if (variant !== `${notation}/${lang}`) {
+      $("solution").innerHTML = await text(variant);
+      [notation, lang] = [n, l];
+    }
+    document.documentElement.lang = lang;
+    $("notation").value = notation;
+    $("language").value = lang;
+    document.querySelectorAll("[data-word]").forEach((el) => { el.textContent = say(el.dataset.word); });
+    document.querySelectorAll(".sample").forEach((el) => { el.textContent = ` (${say("sample", { n: el.dataset.sample })})`; });
+    const title = S.words[lang].title.replace("%(name)s", S.name);
+    $("explore-title").textContent = title;
+    document.title = title;
+    refresh();
+  }
+
+  // ---- one step, training, the loss curve ----
+  function step() {
+    net.params.forEach((p, i) => { if (p.trainable) state.values[i] = values[`updated:${p.name}`]; });
+    notices.length = 0;
+    showControls();
+    refresh();
+    notice("stepped");
+    writeHash();
+  }
+  function train() {
+    const n = Number($("iterations").value);
+    if (!Number.isInteger(n) || n < 1 || n > S.train.limit) { notice("limit", { n: S.train.limit }); return; }
+    const run = E.train(net, state, n);
+    state.values = run.values;
+    losses = run.losses;
+    notices.length = 0;
+    showControls();
+    refresh();
+    drawLosses();
+    if (Number.isFinite(losses[n])) notice("trained", { n, from: E.plain(losses[0], 6), to: E.plain(losses[n], 6) });
+    writeHash();
+  }
+  function drawLosses() {
+    const svg = $("loss-curve"), SVG = "http://www.w3.org/2000/svg";
+    const [w, h, left, bottom] = [300, 170, 52, 22];
+    const finite = losses.filter(Number.isFinite);
+    const hi = Math.max(...finite), lo = Math.min(...finite), range = hi - lo || 1;
+    const x = (k) => left + ((w - left - 8) * k) / Math.max(1, losses.length - 1);
+    const y = (v) => 8 + (h - bottom - 8) * (1 - (v - lo) / range);
+    const points = losses.map((v, k) => (Number.isFinite(v) ? `${x(k).toFixed(2)},${y(v).toFixed(2)}` : null)).filter(Boolean);
+    const el = (tag, attrs, content) => {
+      const node = document.createElementNS(SVG, tag);
+      Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+      if (content !== undefined) node.textContent = content;
+      return node;
+    };
+    svg.replaceChildren(
+      el("line", { x1: left, y1: h - bottom, x2: w - 4, y2: h - bottom, class: "axis" }),
+      el("line", { x1: left, y1: 4, x2: left, y2: h - bottom, class: "axis" }),
+      el("polyline", { points: points.join(" "), class: "curve" }),
+      el("text", { x: left - 4, y: y(hi) + 4, "text-anchor": "end" }, E.plain(hi, 4)),
+      el("text", { x: left - 4, y: y(lo) + 4, "text-anchor": "end" }, E.plain(lo, 4)),
+      el("text", { x: left, y: h - 6, "text-anchor": "start" }, "0"),
+      el("text", { x: w - 4, y: h - 6, "text-anchor": "end" }, String(losses.length - 1)));
+    $("loss-figure").hidden = false;
+  }
+
+  // ---- the decision boundary (two inputs): the first output over the inputs' square ----
+  function boundary() {
+    if (net.layers[0] !== 2) return;
+    $("boundary-figure").hidden = false;
+    const canvas = $("boundary"), g = canvas.getContext("2d"), size = canvas.width, cells = 60;
+    const xs = state.inputs.map((r) => r[0]), ys = state.inputs.map((r) => r[1]);
+    const pad = (lo, hi) => { const d = Math.max(hi - lo, 1) * 0.25; return [lo - d, hi + d]; };
+    const [x0, x1] = pad(Math.min(...xs), Math.max(...xs)), [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
+    const A = E.arrays(net, state.values), last = net.layers.length - 1;
+    const grid = [];
+    for (let i = 0; i < cells; i++) {
+      for (let j = 0; j < cells; j++) {
+        const x = [x0 + ((i + 0.5) * (x1 - x0)) / cells, y1 - ((j + 0.5) * (y1 - y0)) / cells];
+        grid.push([i, j, E.forward(net, A, x).outs[last][0]]);
+      }
+    }
+    // a classifier's output from 0 to 1; another network's from the lowest to the highest value shown
+    const shown = [...grid.map((c) => c[2]), ...state.targets.map((r) => r[0])].filter(Number.isFinite);
+    const tLo = S.classes ? 0 : Math.min(...shown), tHi = S.classes ? 1 : Math.max(...shown);
+    const shade = (v) => {
+      const f = Math.min(1, Math.max(0, (v - tLo) / ((tHi - tLo) || 1)));
+      return [Math.round(222 - 170 * f), Math.round(232 - 110 * f + 60 * f * (1 - f)), Math.round(250 - 180 * f)];
+    };
+    const cell = size / cells;
+    grid.forEach(([i, j, v]) => {
+      const [r, gr, b] = shade(v);
+      g.fillStyle = `rgb(${r},${gr},${b})`;
+      g.fillRect(i * cell, j * cell, cell + 1, cell + 1);
+    });
+    state.inputs.forEach((row, s) => {
+      const [r, gr, b] = shade(state.targets[s][0]);
+      g.beginPath();
+      g.arc(((row[0] - x0) / (x1 - x0)) * size, ((y1 - row[1]) / (y1 - y0)) * size, 6, 0, 2 * Math.PI);
+      g.fillStyle = `rgb(${r},${gr},${b})`;
+      g.fill();
+      g.strokeStyle = "#222";
+      g.stroke();
+    });
+  }
+
+  // ---- the graph: a parameter's label takes the reader to its chain rule ----
+  function jump(name) {
+    const esc = name.replace(/\\/g, "\\\\").replace(/:/g, "\\:");
+    const found = [`0:dE/dp:${esc}`, `grad:${esc}`, `param:${esc}`]
+      .map((key) => $("solution").querySelector(`[data-key="${CSS.escape(key)}"]`)).find(Boolean);
+    if (!found) return;
+    const block = found.closest(".math, p, td, li") || found;
+    block.scrollIntoView({ block: "center" });
+    block.classList.add("flash");
+    setTimeout(() => block.classList.remove("flash"), 1600);
+  }
+  document.querySelectorAll("g.edge").forEach((g) => {
+    g.addEventListener("click", () => jump(g.dataset.param));
+    g.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); jump(g.dataset.param); } });
+  });
+
+  // ---- start ----
+  S.notations.forEach((n) => $("notation").append(new Option(n, n)));
+  S.languages.forEach((l) => $("language").append(new Option({ en: "English", zh: "中文" }[l] || l, l)));
+  $("notation").addEventListener("change", () => open($("notation").value, lang).then(writeHash));
+  $("language").addEventListener("change", () => open(notation, $("language").value).then(writeHash));
+  $("step").addEventListener("click", step);
+  $("train").addEventListener("click", train);
+  $("reset").addEventListener("click", () => { history.replaceState(null, "", location.pathname + location.search); readHash(); });
+  $("iterations").value = String(S.train.default);
+  $("iterations").max = String(S.train.limit);
+  if (S.start.lr === null) ["step", "train", "iterations"].forEach((id) => { $(id).closest("label, button").hidden = true; });
+  build();
+  window.addEventListener("hashchange", readHash);
+  window.deriveExplorer = {
+    ready: readHash(),
+    values: () => values, losses: () => losses, state: () => state,
+    train: (n) => { $("iterations").value = String(n); train(); },
+    step,
+  };
+})();
