@@ -6,22 +6,16 @@ Skipped, saying why, when Chromium, chromedriver or Selenium is missing; CI inst
 """
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from chromium import needed, start
+from chromium import open_page as _open
 
-BROWSER = next((found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))),
-               None)
-DRIVER = shutil.which("chromedriver")
-webdriver = pytest.importorskip("selenium.webdriver", reason="Selenium is not installed: pip install '.[test]'")
-
-pytestmark = pytest.mark.skipif(BROWSER is None or DRIVER is None,
-                                reason="no Chromium and chromedriver installed (CI installs Debian's chromium "
-                                       "and chromium-driver)")
+pytestmark = needed
 GALLERY_PAGES = ["two-two-two.html", "two-two-two.zh.html", "diamond.html", "diamond.zh.html", "xor-gates.html",
                  "xor-gates.zh.html", "mazur.html", "mazur.zh.html", "chain.html", "chain.zh.html",
                  "softmax-3443.html", "softmax-3443.zh.html", "softmax-3443-batch.html",
@@ -31,36 +25,9 @@ GALLERY_PAGES = ["two-two-two.html", "two-two-two.zh.html", "diamond.html", "dia
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    """One headless Chromium for every page: every host name resolves to nowhere (nothing can leave the
-    machine) and the page's network events are logged."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = BROWSER
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-                 "--disable-extensions", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1000,1400",
-                 f"--user-data-dir={tmp_path_factory.mktemp('profile')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=DRIVER))
+    driver = start(tmp_path_factory.mktemp("profile"))
     yield driver
     driver.quit()
-
-
-def _open(driver, page: Path) -> tuple[str, list[str]]:
-    """The page's DOM once loaded, and the URLs it asked for besides itself and its data: images (the
-    requests of its document; the browser's own pages and background traffic are not the page's)."""
-    driver.get_log("performance")  # forget the previous page's events
-    driver.get(page.as_uri())
-    dom = driver.execute_script("return document.documentElement.outerHTML")
-    requested = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        params = message["params"]
-        if message["method"] == "Network.requestWillBeSent" and params.get("documentURL") == page.as_uri():
-            url = params["request"]["url"]
-            if url != page.as_uri() and not url.startswith("data:"):
-                requested.append(url)
-    return dom, requested
 
 
 class _Text(HTMLParser):

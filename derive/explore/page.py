@@ -48,9 +48,11 @@ def controlled(spec: Spec) -> list[str]:
     return names
 
 
-def page(source: str | Path | dict | Spec, lang: str = "en", digits: int = fmt.DEFAULT_DIGITS) -> str:
+def page(source: str | Path | dict | Spec, lang: str = "en", digits: int = fmt.DEFAULT_DIGITS,
+         notations: tuple[str, ...] = NOTATIONS) -> str:
     """The explorer page of `source` (a spec, a built-in example's name, a TOML file or a dict), opening
-    in language `lang` and the spec's notation."""
+    in language `lang` and the spec's notation; `notations`: those the reader can switch to (the
+    spec's own is always there)."""
     messages(lang)  # refuses an unknown language first
     spec = source if isinstance(source, Spec) else load(source)
     names = controlled(spec)
@@ -59,7 +61,7 @@ def page(source: str | Path | dict | Spec, lang: str = "en", digits: int = fmt.D
     spec = live_spec(spec)
     numbers = reference(spec)
     variants: dict[str, str] = {}
-    for notation in NOTATIONS:
+    for notation in dict.fromkeys((spec.notation, *notations)):
         marks = Marks(digits)
         derivation = build(spec, notation=notation, digits=digits, numbers=numbers, marks=marks)
         verify(spec, derivation, numbers)
@@ -97,7 +99,7 @@ def _state(spec: Spec, names: list[str], digits: int, iterations: int, first: st
         "start": {"values": [p.value for p in params], "inputs": [list(row) for row in spec.inputs],
                   "targets": [list(row) for row in spec.targets], "lr": spec.learning_rate},
         "name": spec.name, "controls": names, "digits": digits, "variant": first, "variants": variants,
-        "notations": list(NOTATIONS), "languages": list(LANGUAGES), "words": words,
+        "notations": [n for n in NOTATIONS if any(v.startswith(f"{n}/") for v in (first, *variants))], "languages": list(LANGUAGES), "words": words,
         "train": {"default": iterations, "limit": TRAIN_LIMIT},
         "classes": spec.loss in ("bce", "cross_entropy"),
     }

@@ -33,9 +33,9 @@
     const r = Math.max(1, Math.ceil(2 * Math.abs(v)));
     return [-r, r];
   }
-  S.controls.forEach((name) => {
-    const i = net.params.findIndex((p) => p.name === name);
-    control(name, name, () => state.values[i], (v) => { state.values[i] = v; }, span(S.start.values[i]));
+  // every parameter can be set by a link; those of the focus (all, without one) have a field too
+  net.params.forEach((p, i) => {
+    control(p.name, p.name, () => state.values[i], (v) => { state.values[i] = v; }, span(S.start.values[i]));
   });
   const several = state.inputs.length > 1;
   const suffix = (s) => (s ? `@${s + 1}` : "");
@@ -47,7 +47,8 @@
       S.classes ? [0, 1] : span(state.targets[s][j])));
   });
   if (S.start.lr !== null) {
-    control("lr", "lr", () => state.lr, (v) => { state.lr = v; }, [0, Math.max(1, 2 * S.start.lr)]);
+    const top = Math.max(1, 2 * S.start.lr);
+    control("lr", "lr", () => state.lr, (v) => { state.lr = v; }, [top / 1000, top]);
   }
   const byName = new Map(controls.map((c) => [c.name, c]));
 
@@ -85,13 +86,13 @@
   function build() {
     const fields = $("fields");
     const params = controls.filter((c) => S.controls.includes(c.name));
+    const data = controls.filter((c) => !net.params.some((p) => p.name === c.name) && c.name !== "lr");
     let note = null;
     if (S.controls.length < net.params.length) {
       note = document.createElement("p");
       note.dataset.word = "focus";
     }
     fields.append(fieldset("parameters", params, note));
-    const data = controls.filter((c) => !S.controls.includes(c.name) && c.name !== "lr");
     if (several) {
       state.inputs.forEach((_, s) => {
         const box = fieldset("data", data.filter((c) => c.name.endsWith(suffix(s)) && (s || !c.name.includes("@"))));
@@ -108,13 +109,34 @@
   }
   function showControls(except) {
     controls.forEach((c) => {
+      if (!c.field) return;  // a parameter outside the focus: set by links, steps and training only
       const v = c.get();
       if (c.field !== except) c.field.value = String(v);
       c.slider.value = String(v);
     });
   }
+  // the spec's rules for the numbers a reader may change (derive/spec/parse.py): a positive learning
+  // rate, probabilities as targets of bce and cross_entropy, each sample's summing to 1 for cross_entropy
+  const probabilities = ["bce", "cross_entropy"].includes(net.loss);
+  function refused(c, v) {
+    if (c.name === "lr" && !(v > 0)) return ["bad_rate", { value: v }];
+    if (c.name.startsWith("t_") && probabilities && !(v >= 0 && v <= 1)) return ["bad_probability", { name: c.name, value: v, loss: net.loss }];
+    return null;
+  }
+  // a cross_entropy target changed by the reader: the sample's other targets share the rest in their
+  // proportions, so that the row still sums to 1
+  function balance(c) {
+    if (net.loss !== "cross_entropy" || !c.name.startsWith("t_")) return;
+    const s = c.name.includes("@") ? Number(c.name.split("@").pop()) - 1 : 0;
+    const row = state.targets[s], j = row.indexOf(c.get());
+    const others = row.reduce((sum, t, k) => sum + (k === j ? 0 : t), 0), rest = 1 - row[j];
+    row.forEach((t, k) => { if (k !== j) row[k] = others > 0 ? (t * rest) / others : rest / (row.length - 1); });
+  }
   function edit(c, v, from) {
+    const no = refused(c, v);
+    if (no) { notice(...no); return; }
     c.set(v);
+    balance(c);
     notices.length = 0;
     showControls(from);
     refresh();
@@ -196,7 +218,16 @@
       else if (name === "lang" && S.languages.includes(text)) l = text;
       else if (!byName.has(name)) notices.push(["unknown", { name }]);
       else if (!NUMBER.test(text) || !Number.isFinite(Number(text))) notices.push(["bad", { name, value: text }]);
+      else if (refused(byName.get(name), Number(text))) notices.push(refused(byName.get(name), Number(text)));
       else byName.get(name).set(Number(text));
+    }
+    if (net.loss === "cross_entropy") {
+      state.targets.forEach((row, s) => {
+        if (Math.abs(row.reduce((a, b) => a + b, 0) - 1) > 1e-9) {
+          state.targets[s] = S.start.targets[s].slice();
+          notices.push(["bad_sum", { n: s + 1 }]);
+        }
+      });
     }
     losses = null;
     $("loss-figure").hidden = true;
@@ -336,8 +367,14 @@
   // ---- start ----
   S.notations.forEach((n) => $("notation").append(new Option(n, n)));
   S.languages.forEach((l) => $("language").append(new Option({ en: "English", zh: "中文" }[l] || l, l)));
-  $("notation").addEventListener("change", () => open($("notation").value, lang).then(writeHash));
-  $("language").addEventListener("change", () => open(notation, $("language").value).then(writeHash));
+  // one variant opens at a time, the one both menus name when its turn comes
+  let opening = Promise.resolve();
+  const choose = () => {
+    opening = opening.then(() => open($("notation").value, $("language").value)).then(writeHash);
+    return opening;
+  };
+  $("notation").addEventListener("change", choose);
+  $("language").addEventListener("change", choose);
   $("step").addEventListener("click", step);
   $("train").addEventListener("click", train);
   $("reset").addEventListener("click", () => { history.replaceState(null, "", location.pathname + location.search); readHash(); });
@@ -345,10 +382,11 @@
   $("iterations").max = String(S.train.limit);
   if (S.start.lr === null) ["step", "train", "iterations"].forEach((id) => { $(id).closest("label, button").hidden = true; });
   build();
-  window.addEventListener("hashchange", readHash);
+  window.addEventListener("hashchange", () => { window.deriveExplorer.ready = readHash(); });
   window.deriveExplorer = {
     ready: readHash(),
     values: () => values, losses: () => losses, state: () => state,
+    render: () => refresh(true),
     train: (n) => { $("iterations").value = String(n); train(); },
     step,
   };
