@@ -21,7 +21,7 @@ _LAZY = {
     "derive": "pipeline", "write": "pipeline", "load": "spec", "Spec": "spec", "build": "derivation",
     "verify": "crosscheck", "document": "views", "pdf": "views", "Derivation": "ir", "file_name": "files",
     "write_files": "files", "numbers": "oracle", "from_arrays": "bridges", "from_torch": "bridges",
-    "spec_toml": "bridges", "explore": "explore",
+    "spec_toml": "bridges", "explore": "explorer",
 }
 
 __all__ = ["__version__", "DeriveError", "SpecError", "UsageError", "VerificationError", "derive", "write", "load",
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .bridges import from_arrays, from_torch, spec_toml
     from .crosscheck import verify
     from .derivation import build
-    from .explore import explore
+    from .explorer import explore
     from .files import file_name, write_files
     from .ir import Derivation
     from .oracle import numbers

@@ -75,8 +75,8 @@ def _explore_parser(commands) -> None:
                     "both are in the page")
     ex.add_argument("--precision", type=_digits, default=DEFAULT_DIGITS,
                     help=f"significant digits shown (default: {DEFAULT_DIGITS})")
-    ex.add_argument("--focus", help=f"the parameters given a control, e.g. w5,b3 or layer2; needed beyond "
-                    f"100 parameters, whose chains alone are written out")
+    ex.add_argument("--focus", help="the parameters given a control, e.g. w5,b3 or layer2; needed beyond "
+                    "100 parameters, whose chains alone are written out")
 
 
 def _check_parser(commands) -> None:

@@ -1,6 +1,7 @@
 """The gallery (output/): every built-in example in English and Chinese, as Markdown, JSON and
 figures, which a code-hosting page shows as they are; one example (SHOWCASE) also as a self-contained
-HTML page and a PDF per language; and a small exercise set (sheet, key and JSON). `derive gallery`
+HTML page and a PDF per language; a small exercise set (sheet, key and JSON); and an explorer page
+(derive explore) of every example. `derive gallery`
 writes that; `derive gallery --all` also writes every other example's HTML, LaTeX and PDF and the
 exercise set's HTML, PDF and Moodle XML, which the tests build and check without committing them."""
 from __future__ import annotations
@@ -9,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import exercises
+from . import exercises, explorer
 from .files import write_files
 from .ir import Derivation
 from .pipeline import derive
@@ -20,6 +21,7 @@ from .views import typeset
 GALLERY_LANGS = ("en", "zh")
 SHOWCASE = "two-two-two"
 EXERCISES = "exercises"  # the exercise set's folder
+EXPLORE = "explore"  # the explorer pages' folder
 
 
 def formats(name: str, everything: bool = False, pdf: bool = True) -> tuple[str, ...]:
@@ -46,8 +48,9 @@ def files(everything: bool = False, pdf: bool = True,
     variants = exercises.generate(3, 1, "hidden-gradient")
     sheets = exercises.files(variants, exercises.parse_tolerance("rel:0.01"), "hidden-gradient", 1,
                              sheet_formats(everything, pdf), GALLERY_LANGS)
-    return found | {f"{EXERCISES}/{name}": data if isinstance(data, bytes) else b"".join(data)
-                    for name, data in sheets.items()}
+    pages = {f"{EXPLORE}/{name}.html": explorer.page(load_preset(name)).encode("utf-8") for name in preset_names()}
+    return found | pages | {f"{EXERCISES}/{name}": data if isinstance(data, bytes) else b"".join(data)
+                            for name, data in sheets.items()}
 
 
 def regenerate_gallery(folder: Path, pdf: bool | None = None, everything: bool = False,
@@ -60,6 +63,8 @@ def regenerate_gallery(folder: Path, pdf: bool | None = None, everything: bool =
         if problem:
             print(f"derive: note: PDFs not regenerated: {problem}", file=sys.stderr)
     found = files(everything, pdf, derived)
-    top = {name: data for name, data in found.items() if "/" not in name}
-    sheets = {name.split("/", 1)[1]: data for name, data in found.items() if "/" in name}
-    return write_files(top, folder) + write_files(sheets, folder / EXERCISES)
+    written = write_files({name: data for name, data in found.items() if "/" not in name}, folder)
+    for sub in (EXERCISES, EXPLORE):
+        written += write_files({name.split("/", 1)[1]: data for name, data in found.items()
+                                if name.startswith(f"{sub}/")}, folder / sub)
+    return written

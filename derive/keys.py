@@ -303,5 +303,5 @@ def quantity(key: str) -> str:
     if k.sample is None:
         pattern = _JSON_STEP.get(k.form)
     else:
-        pattern = _JSON.get(k.form) or ".".join(("chain", "{s}", k.kind, *("{%d}" % i for i in range(len(k.args)))))
+        pattern = _JSON.get(k.form) or ".".join(("chain", "{s}", k.kind, *(f"{{{i}}}" for i in range(len(k.args)))))
     return key if pattern is None else pattern.format(*k.args, s=k.sample)

@@ -7,11 +7,14 @@ and both weight layouts; DERIVE_EXPLORE_NETWORKS of them, 50 by default).
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
 import html
+import json
 import math
 import os
 import re
+import zlib
 from html.parser import HTMLParser
 
 import numpy as np
@@ -20,8 +23,8 @@ from chromium import needed, open_page, start
 
 import derive
 from derive import fmt, keys
-from derive.explore import page
-from derive.explore.numbers import GRAPH_DIGITS, mathml
+from derive.explorer import page
+from derive.explorer.numbers import GRAPH_DIGITS, mathml
 from derive.numeric import engine, loop
 from derive.numeric.arrays import Arrays
 from derive.spec import presets
@@ -137,16 +140,25 @@ class _Fixed(HTMLParser):
             self.fixed.append(data)
 
 
+def _variants(path) -> dict[str, str]:
+    """Each variant of the worked solution a page holds (notation/lang -> HTML), inflated here."""
+    text = path.read_text(encoding="utf-8")
+    state = json.loads(re.search(r'<script type="application/json" id="derive-state">(.*?)</script>', text, re.S)[1])
+    return {name: zlib.decompress(base64.b64decode(data)).decode("utf-8") for name, data in state["variants"].items()}
+
+
 def test_every_number_of_the_document_is_live(pages):
     """No decimal number of the worked solution stays fixed: each is a live element (but the spec's
     constants, the leaky ReLU's slope), and every quantity the document shows is there by its key."""
     for name, path in pages.items():
         spec = derive.load(name)
-        text = path.read_text(encoding="utf-8")
-        parser = _Fixed()
-        parser.feed(text[text.index('<div id="solution">'):])
-        assert [n for n in parser.fixed if float(n) != spec.leaky_slope] == [], name
-        live = set(map(html.unescape, re.findall(r'data-key="([^"]*)"', text)))
+        variants = _variants(path)
+        assert len(variants) == 10, name  # 5 notations x 2 languages
+        for text in variants.values():
+            parser = _Fixed()
+            parser.feed(text)
+            assert [n for n in parser.fixed if float(n) != spec.leaky_slope] == [], name
+        live = set(map(html.unescape, re.findall(r'data-key="([^"]*)"', variants[f"{spec.notation}/en"])))
         summary = [make(p.name) for p in spec.parameters() for make in (keys.param, keys.gradient, keys.updated)
                    if p.trainable and spec.learning_rate is not None]
         assert {keys.LOSS, *summary} <= live, name
@@ -204,15 +216,45 @@ def test_a_step_makes_the_updated_parameters_current(pages, browser):
     assert "w1=" in browser.current_url
 
 
-def test_the_script_writes_the_numbers_as_the_page_does(pages, browser):
-    """derive's MathML of each number (in the page as written) and the script's for the same value are
-    the same markup."""
+class _Inner(HTMLParser):
+    """The markup inside each live MathML number of a variant, as the browser serializes it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.found[-1] += f"<{tag}" + "".join(f' {k}="{v}"' for k, v in attrs) + ">"
+            self.depth += 1
+        elif tag == "mrow" and ("class", "q") in attrs:
+            self.found.append("")
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+            if self.depth:
+                self.found[-1] += f"</{tag}>"
+
+    def handle_data(self, data):
+        if self.depth:
+            self.found[-1] += html.escape(data, quote=False)
+
+
+def test_the_script_writes_the_numbers_as_derive_does(pages, browser):
+    """derive's MathML of each number (Python, in the page's variant) and the script's for the same
+    value (all redrawn) are the same markup."""
     for name in ("two-two-two", "xor-gates", "softmax-3443"):
         _open(browser, pages[name])
-        written = browser.execute_script("return Array.from(document.querySelectorAll('.q'), e => e.innerHTML)")
+        written = _Inner()
+        written.feed(_variants(pages[name])[f"{derive.load(name).notation}/en"])
         browser.execute_script("window.deriveExplorer.render()")
-        redrawn = browser.execute_script("return Array.from(document.querySelectorAll('.q'), e => e.innerHTML)")
-        assert written == redrawn, next((a, b) for a, b in zip(written, redrawn) if a != b)
+        redrawn = browser.execute_script(
+            "return Array.from(document.querySelectorAll('#solution mrow.q'), e => e.innerHTML)")
+        assert len(written.found) == len(redrawn) > 20
+        assert written.found == redrawn, next((a, b) for a, b in zip(written.found, redrawn) if a != b)
 
 
 def test_notation_and_language_switch_without_reloading(pages, browser):

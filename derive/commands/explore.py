@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from ..errors import UsageError
-from ..explore import Explorer, page
+from ..explorer import Explorer, page
 from ..spec import focused, load
 from ..spec.vocabulary import LANGUAGES
 

@@ -7,6 +7,7 @@ Markdown-it runs with raw HTML off, so a user's label such as <script> is text, 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -26,8 +27,10 @@ _MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
 _ENVIRONMENTS = {r"\begin{aligned}": r"\begin{split}", r"\end{aligned}": r"\end{split}"}
 
 
+@functools.lru_cache(maxsize=1 << 13)
 def mathml(tex: str, display: bool) -> str:
-    """`tex` as a MathML element. latex2mathml builds an element tree whose text holds character
+    """`tex` as a MathML element (kept: a formula met again, in the document's other language or
+    another variant, is converted once). latex2mathml builds an element tree whose text holds character
     references (&#x0002B;); they are decoded into characters and the tree serialized by ElementTree,
     which escapes every text node (latex2mathml's own serializer would unescape a \\text{<b>})."""
     for old, new in _ENVIRONMENTS.items():

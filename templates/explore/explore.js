@@ -11,7 +11,7 @@
   const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
   const $ = (id) => document.getElementById(id);
   const documents = {};  // variant -> its HTML, once opened
-  let [notation, lang] = S.variant.split("/");
+  let [notation, lang] = [null, S.variant.split("/")[1]];  // no variant open yet
   let state = fresh();
   let values = {};
   let losses = null;
@@ -96,10 +96,7 @@
     if (several) {
       state.inputs.forEach((_, s) => {
         const box = fieldset("data", data.filter((c) => c.name.endsWith(suffix(s)) && (s || !c.name.includes("@"))));
-        const sample = document.createElement("span");
-        sample.className = "sample";
-        sample.dataset.sample = s + 1;
-        box.querySelector("legend").after(sample);
+        box.querySelector("legend").dataset.sample = s + 1;
         fields.append(box);
       });
     } else {
@@ -253,8 +250,9 @@
     document.documentElement.lang = lang;
     $("notation").value = notation;
     $("language").value = lang;
-    document.querySelectorAll("[data-word]").forEach((el) => { el.textContent = say(el.dataset.word); });
-    document.querySelectorAll(".sample").forEach((el) => { el.textContent = ` (${say("sample", { n: el.dataset.sample })})`; });
+    document.querySelectorAll("[data-word]").forEach((el) => {
+      el.textContent = say(el.dataset.word) + (el.dataset.sample ? ` (${say("sample", { n: el.dataset.sample })})` : "");
+    });
     const title = S.words[lang].title.replace("%(name)s", S.name);
     $("explore-title").textContent = title;
     document.title = title;

@@ -5,8 +5,9 @@ needs no server and no network.
 The worked solution is derive's own (built, verified against the NumPy engine, rendered): only its
 numbers move. Each is written as a marker (derive.derivation.Marks), so the page knows which quantity
 every number is; the page's script computes every quantity again in JavaScript (a second
-implementation of the step engine) and rewrites the numbers. The spec's notation in the asked
-language is the page's HTML; the other variants travel deflated and are opened when chosen.
+implementation of the step engine) and rewrites the numbers. Every variant (notation and language)
+travels deflated, a tenth of its size, and is opened when chosen: first the spec's notation in the
+asked language.
 """
 from __future__ import annotations
 
@@ -68,12 +69,11 @@ def page(source: str | Path | dict | Spec, lang: str = "en", digits: int = fmt.D
         for language in LANGUAGES:
             variants[f"{notation}/{language}"] = live(body(markdown(derivation, language)), marks)
     first = f"{spec.notation}/{lang}"
-    state = _state(spec, names, digits, iterations, first, {name: _deflated(text) for name, text in variants.items()
-                                                 if name != first})
+    state = _state(spec, names, digits, iterations, first, {name: _deflated(text) for name, text in variants.items()})
     t = messages(lang)
     root = template_root() / "explore"
     return render_template(environment(), "explore.html.j2", lang=lang, t=t, title=t["explore_title"] % {
-        "name": spec.name}, document=variants[first], graph=graph.svg(spec, numbers, t["explore_graph"]),
+        "name": spec.name}, graph=graph.svg(spec, numbers, t["explore_graph"]),
         state=json.dumps(state, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"),
         engine=(root / "engine.js").read_text(encoding="utf-8"),
         script=(root / "explore.js").read_text(encoding="utf-8"),
@@ -99,7 +99,8 @@ def _state(spec: Spec, names: list[str], digits: int, iterations: int, first: st
         "start": {"values": [p.value for p in params], "inputs": [list(row) for row in spec.inputs],
                   "targets": [list(row) for row in spec.targets], "lr": spec.learning_rate},
         "name": spec.name, "controls": names, "digits": digits, "variant": first, "variants": variants,
-        "notations": [n for n in NOTATIONS if any(v.startswith(f"{n}/") for v in (first, *variants))], "languages": list(LANGUAGES), "words": words,
+        "notations": [n for n in NOTATIONS if any(v.startswith(f"{n}/") for v in variants)],
+        "languages": list(LANGUAGES), "words": words,
         "train": {"default": iterations, "limit": TRAIN_LIMIT},
         "classes": spec.loss in ("bce", "cross_entropy"),
     }

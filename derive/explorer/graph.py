@@ -1,6 +1,6 @@
 """The explorer's computational graph, as SVG: every neuron with its net input, output and delta (of
 the first sample), every connection with its weight and its gradient, every number a live element
-(derive.explore.numbers) that the page rewrites as the values change. A connection is a button: it
+(derive.explorer.numbers) that the page rewrites as the values change. A connection is a button: it
 takes the reader to its parameter's chain rule in the worked solution."""
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """derive explore: one offline HTML page in which every number of a worked solution follows the
-reader's edits (derive.explore.page), and `explore()` to make one from Python or show it in Jupyter."""
+reader's edits (derive.explorer.page), and `explore()` to make one from Python or show it in Jupyter."""
 from __future__ import annotations
 
 from pathlib import Path
