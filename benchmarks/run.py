@@ -9,7 +9,8 @@ Times are the best of REPEATS (noise only ever adds time). Rows:
     the whole loss with SymPy, in-process and end to end; and derive's build time per parameter;
   - training against PyTorch (float64, skipped with a note without torch) and against a plain Python
     scalar loop;
-  - 1,000 full-step exercise variants with keys, and their peak memory.
+  - 1,000 full-step exercise variants with keys, and their peak memory;
+  - derive explore's pages in Chromium: an edit, training, the page's size (benchmarks/explore.py).
 --quick skips the slowest references (the whole-loss method on 4-8-8-3, 1,000 variants).
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import engine  # noqa: E402  (benchmarks/engine.py: random specs, the whole-loss method)
+import explore  # noqa: E402  (benchmarks/explore.py: derive explore's pages in Chromium)
 import train  # noqa: E402  (benchmarks/train.py: training specs, PyTorch's loop)
 
 import derive  # noqa: E402
@@ -164,6 +166,7 @@ def main() -> None:
         command_line(folder)
         building(folder, quick)
         training()
+    print("\n".join(explore.rows()), flush=True)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ COMMANDS = sorted(parser()._subparsers._group_actions[0].choices)  # every subco
 
 
 def test_the_commands_are_the_documented_ones():
-    assert COMMANDS == ["check", "doc", "exercises", "gallery", "grade", "presets"]
+    assert COMMANDS == ["check", "doc", "exercises", "explore", "gallery", "grade", "presets"]
 
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])

@@ -315,3 +315,21 @@ def test_drawn_networks(browser, tmp_path):
         _check_numbers(browser, changed)
 
     check()
+
+
+def test_the_jupyter_frame_works(browser, tmp_path):
+    """What Jupyter shows for derive.explore(...): the page in a sandboxed frame, its numbers live."""
+    shell = tmp_path / "notebook.html"
+    shell.write_text(f"<!DOCTYPE html><html><body>{derive.explore('chain')._repr_html_()}</body></html>",
+                     encoding="utf-8")
+    browser.get("about:blank")
+    browser.get(shell.as_uri())
+    browser.switch_to.frame(browser.find_element("tag name", "iframe"))
+    try:
+        assert browser.execute_async_script(READY) is True
+        assert _check_numbers(browser, derive.load("chain")) > 20
+        browser.execute_script("window.deriveExplorer.step()")  # no URL to write in a frame: no error
+        assert browser.execute_script("return window.deriveExplorer.state().values[0]") != \
+            derive.load("chain").parameters()[0].value
+    finally:
+        browser.switch_to.default_content()
