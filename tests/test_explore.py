@@ -23,6 +23,7 @@ from chromium import needed, open_page, start
 
 import derive
 from derive import fmt, keys
+from derive.explorer import numbers as names
 from derive.explorer import page
 from derive.explorer.numbers import GRAPH_DIGITS, mathml
 from derive.numeric import engine, loop
@@ -103,7 +104,7 @@ def _check_numbers(driver, spec: derive.Spec, digits: int = fmt.DEFAULT_DIGITS) 
         assert key in expected, key
         assert _close(float(value), expected[key], 1e-12), (key, value, expected[key])
         assert text == _text(float(value), form, digits), (key, text)
-        assert quantity == keys.quantity(key)
+        assert quantity == names.quantity(key)
     return len(shown)
 
 

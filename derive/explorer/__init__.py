@@ -2,9 +2,11 @@
 reader's edits (derive.explorer.page), and `explore()` to make one from Python or show it in Jupyter."""
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from .. import fmt
+from ..files import write_files
 from ..spec import Spec
 from .page import LIVE_LIMIT, page
 
@@ -18,15 +20,11 @@ class Explorer:
         self.html = html
 
     def save(self, path: str | Path) -> Path:
-        from ..files import write_files
-
         path = Path(path)
         write_files({path.name: self.html.encode("utf-8")}, path.parent)
         return path
 
     def _repr_html_(self) -> str:
-        from html import escape
-
         return (f'<iframe srcdoc="{escape(self.html, quote=True)}" style="width: 100%; height: 48rem; '
                 'border: 1px solid #ddd" sandbox="allow-scripts"></iframe>')
 

@@ -21,16 +21,13 @@ def svg(spec: Spec, values: dict[str, float], title: str) -> str:
     end at ports on its left, one each (its bias first), where a label shows the parameter's value and
     gradient: labels never overlap, however many edges cross between the layers."""
     training = spec.learning_rate is not None
-    params = spec.parameters()
     into: dict[tuple[int, int], list] = {}  # (layer, neuron) -> its parameters, bias first
-    for p in sorted(params, key=lambda p: (p.kind == "weight", p.src or 0)):
+    for p in sorted(spec.parameters(), key=lambda p: (p.kind == "weight", p.src or 0)):
         for j in (range(len(spec.labels[p.layer])) if p.dest is None else [p.dest]):
             into.setdefault((p.layer, j), []).append(p)
-    ports = max(len(found) for found in into.values())
-    box = max(62.0, PORT * ports + 12)
+    box = max(62.0, PORT * max(len(found) for found in into.values()) + 12)
     step = box + 34
-    biased = any(style != "none" for style in spec.bias)
-    top = MARGIN + box / 2 + (40.0 if biased else 0.0)
+    top = MARGIN + box / 2 + (40.0 if any(style != "none" for style in spec.bias) else 0.0)
     high = max(spec.layers)
     height = top + step * (high - 1) + box / 2 + MARGIN
     width = 2 * MARGIN + GAP * (len(spec.layers) - 1) + BOX_W
@@ -40,7 +37,21 @@ def svg(spec: Spec, values: dict[str, float], title: str) -> str:
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" width="{width:.0f}" height="{height:.0f}" '
              f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label="{escape(title)}">']
-    chips: list[str] = []
+    chips = _edges(spec, into, at, values, training, parts)
+    for l in range(1, len(spec.layers)):
+        if spec.bias[l - 1] != "none":
+            ux, uy = _unit(spec, l, at)
+            parts.append(f'<circle cx="{ux:.1f}" cy="{uy:.1f}" r="{UNIT:.1f}" class="unit"/>'
+                         f'<text x="{ux:.1f}" y="{uy:.1f}" class="name">1</text>')
+    for l, group in enumerate(spec.labels):
+        for j, label in enumerate(group):
+            parts.append(_neuron(spec, l, label, at(l, j), box, values, training))
+    return "\n".join([*parts, *chips, "</svg>"])
+
+
+def _edges(spec: Spec, into: dict, at, values: dict[str, float], training: bool, parts: list[str]) -> list[str]:
+    """Every connection's line (into `parts`) and its label at its port (returned, drawn last)."""
+    chips = []
     for (l, j), found in into.items():
         x, y = at(l, j)
         left = x - BOX_W / 2
@@ -54,28 +65,22 @@ def svg(spec: Spec, values: dict[str, float], title: str) -> str:
             parts.append(f'<line x1="{start[0]:.1f}" y1="{start[1]:.1f}" x2="{left - CHIP_W:.1f}" y2="{port:.1f}" '
                          f'class="{p.kind}"/>')
             chips.append(_chip(p.name, left - CHIP_W, port, values, training))
-    for l in range(1, len(spec.layers)):
-        if spec.bias[l - 1] != "none":
-            ux, uy = _unit(spec, l, at)
-            parts.append(f'<circle cx="{ux:.1f}" cy="{uy:.1f}" r="{UNIT:.1f}" class="unit"/>'
-                         f'<text x="{ux:.1f}" y="{uy:.1f}" class="name">1</text>')
-    for l, group in enumerate(spec.labels):
-        fill = FILLS[0 if l == 0 else 2 if l == len(spec.labels) - 1 else 1]
-        for j, label in enumerate(group):
-            x, y = at(l, j)
-            lines = ([("x", keys.x(0, label))] if l == 0 else
-                     [("in", keys.net(0, label)), ("out", keys.out(0, label))]
-                     + ([("\u03b4", keys.delta(0, label))] if training else []))
-            first = y - LINE * len(lines) / 2
-            parts.append(f'<rect x="{x - BOX_W / 2:.1f}" y="{y - box / 2:.1f}" width="{BOX_W:.1f}" '
-                         f'height="{box:.1f}" rx="8" fill="{fill}" class="neuron"/>'
-                         f'<text x="{x:.1f}" y="{first - 1:.1f}" class="name">{escape(label)}</text>')
-            for n, (name, key) in enumerate(lines):
-                parts.append(f'<text x="{x:.1f}" y="{first + LINE * (n + 1):.1f}" class="value">{name} = '
-                             f'{text(key, values[key])}</text>')
-    parts += chips
-    parts.append("</svg>")
-    return "\n".join(parts)
+    return chips
+
+
+def _neuron(spec: Spec, l: int, label: str, centre: tuple[float, float], box: float, values: dict[str, float],
+            training: bool) -> str:
+    """A unit's box: its label, then its input (an input unit), or its net input, output and delta."""
+    x, y = centre
+    fill = FILLS[0 if l == 0 else 2 if l == len(spec.labels) - 1 else 1]
+    lines = ([("x", keys.x(0, label))] if l == 0 else
+             [("in", keys.net(0, label)), ("out", keys.out(0, label))]
+             + ([("\u03b4", keys.delta(0, label))] if training else []))
+    first = y - LINE * len(lines) / 2
+    return (f'<rect x="{x - BOX_W / 2:.1f}" y="{y - box / 2:.1f}" width="{BOX_W:.1f}" height="{box:.1f}" rx="8" '
+            f'fill="{fill}" class="neuron"/><text x="{x:.1f}" y="{first - 1:.1f}" class="name">{escape(label)}</text>'
+            + "".join(f'<text x="{x:.1f}" y="{first + LINE * (n + 1):.1f}" class="value">{name} = '
+                      f'{text(key, values[key])}</text>' for n, (name, key) in enumerate(lines)))
 
 
 def _unit(spec: Spec, l: int, at) -> tuple[float, float]:

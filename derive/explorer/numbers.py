@@ -16,6 +16,27 @@ from ..errors import VerificationError
 _MARKER = re.compile(f"<mtext>{Marks.OPEN}(\\d+)(:o)?{Marks.CLOSE}</mtext>")
 GRAPH_DIGITS = 4  # the computational graph's numbers, as derive's network diagram writes them
 
+# the JSON document's name of each quantity (docs/json.md), dotted: forward.0.h1.out, gradients.w5
+_JSON = {"x": "inputs.{s}.{0}", "t": "targets.{s}.{0}", "in": "forward.{s}.{0}.in", "out": "forward.{s}.{0}.out",
+         "E": "loss.per_sample.{s}.terms.{0}", "E0": "loss.per_sample.{s}.total"}
+_JSON_STEP = {"lr": "learning_rate", "E0": "loss.total", "E": "loss.terms.{0}", "param": "parameters.{0}",
+              "grad": "gradients.{0}", "updated": "updated.{0}", "after": "loss.after_update", "l2": "loss.l2",
+              "reg": "loss.regularization", "objective": "loss.objective", "m": "loss.samples"}
+
+
+def quantity(key: str) -> str:
+    """The dotted name of quantity `key` as the JSON document writes it (forward.0.h1.out, loss.total,
+    gradients.w5, updated.w5); a quantity the JSON does not list (a chain-rule factor) is named
+    chain.<sample>.<kind>.<labels...> (chain.0.delta.o1, chain.0.dE/dp.w5)."""
+    k = keys.parse(key)
+    if k.training or k.rate or k.how:
+        return key
+    if k.sample is None:
+        pattern = _JSON_STEP.get(k.form)
+    else:
+        pattern = _JSON.get(k.form) or ".".join(("chain", "{s}", k.kind, *(f"{{{i}}}" for i in range(len(k.args)))))
+    return key if pattern is None else pattern.format(*k.args, s=k.sample)
+
 
 def mathml(value: float, digits: int, operand: bool) -> str:
     """The MathML of fmt.latex(value) (fmt.operand's when `operand`): 0.5, −0.5, 1.5 × 10^−5, with
@@ -42,7 +63,7 @@ def mathml(value: float, digits: int, operand: bool) -> str:
 def attributes(key: str, value: float, form: str) -> str:
     """The data attributes of a live number: derive's key, the JSON's name, the full float64 value,
     and its form (v: a value, o: an operand, p4: plain text to four digits)."""
-    return (f'class="q" data-key="{escape(key)}" data-quantity="{escape(keys.quantity(key))}" '
+    return (f'class="q" data-key="{escape(key)}" data-quantity="{escape(quantity(key))}" '
             f'data-value="{value!r}" data-form="{form}"')
 
 
