@@ -8,6 +8,7 @@
   const S = JSON.parse(document.getElementById("derive-state").textContent);
   const net = S.net;
   const MATH = "http://www.w3.org/1998/Math/MathML";
+  const SHOWN_SAMPLES = 3;  // samples whose fields show at first
   const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
   const $ = (id) => document.getElementById(id);
   const documents = {};  // variant -> its HTML, once opened
@@ -94,11 +95,17 @@
     }
     fields.append(fieldset("parameters", params, note));
     if (several) {
+      // the first samples open; a long batch's others behind one click
+      const more = document.createElement("details"), summary = document.createElement("summary");
+      summary.dataset.word = "more";
+      summary.dataset.count = state.inputs.length - SHOWN_SAMPLES;
+      more.append(summary);
       state.inputs.forEach((_, s) => {
         const box = fieldset("data", data.filter((c) => c.name.endsWith(suffix(s)) && (s || !c.name.includes("@"))));
         box.querySelector("legend").dataset.sample = s + 1;
-        fields.append(box);
+        (s < SHOWN_SAMPLES ? fields : more).append(box);
       });
+      if (state.inputs.length > SHOWN_SAMPLES) fields.append(more);
     } else {
       fields.append(fieldset("data", data));
     }
@@ -251,7 +258,8 @@
     $("notation").value = notation;
     $("language").value = lang;
     document.querySelectorAll("[data-word]").forEach((el) => {
-      el.textContent = say(el.dataset.word) + (el.dataset.sample ? ` (${say("sample", { n: el.dataset.sample })})` : "");
+      el.textContent = say(el.dataset.word, { n: el.dataset.count })
+        + (el.dataset.sample ? ` (${say("sample", { n: el.dataset.sample })})` : "");
     });
     const title = S.words[lang].title.replace("%(name)s", S.name);
     $("explore-title").textContent = title;
