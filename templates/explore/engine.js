@@ -34,6 +34,14 @@ const DeriveEngine = (() => {
     return y.map((v) => 1 - v);
   }
 
+  // fmt.settled: a sum that is zero within the rounding of its terms (a structural zero, such as the sum
+  // of a softmax layer's deltas for a bias the layer shares) is 0, as the document shows it
+  function settled(terms) {
+    const total = terms.reduce((a, b) => a + b, 0);
+    const bound = terms.length * Number.EPSILON * terms.reduce((a, b) => a + Math.abs(b), 0);
+    return Math.abs(total) <= bound ? 0 : total;
+  }
+
   const log = (v) => (v > 0 ? Math.log(v) : v === 0 ? -Infinity : NaN);
   const lnY = (y, c) => (y > 0.5 ? Math.log1p(-Math.min(c, 0.5)) : log(Math.max(y, 0)));
   const minus = (y, t, c) => (y > 0.5 ? (1 - t) - c : y - t);
@@ -88,14 +96,14 @@ const DeriveEngine = (() => {
         const c = complement("softmax", nets[l - 1], a);
         const J = a.map((yk, k) => a.map((yn, m) => yk * (k === m ? c[k] : -yn)));
         slopes[l - 1] = J;
-        deltas[l - 1] = a.map((_, m) => dOut.reduce((sum, g, k) => sum + g * J[k][m], 0));
+        deltas[l - 1] = a.map((_, m) => settled(dOut.map((g, k) => g * J[k][m])));
       } else {
         const d = nets[l - 1].map((z, j) => ACTIVATIONS[name][1](z, a[j], net.slope));
         slopes[l - 1] = d;
         deltas[l - 1] = dOut.map((g, j) => g * d[j]);
       }
       const W = A.W[l - 1], delta = deltas[l - 1];
-      dOut = W[0] ? W[0].map((_, k) => delta.reduce((sum, dj, j) => sum + dj * W[j][k], 0)) : [];
+      dOut = W[0] ? W[0].map((_, k) => settled(delta.map((dj, j) => dj * W[j][k]))) : [];
     }
     return { nets, outs, terms, dOuts, deltas, slopes };
   }
@@ -106,7 +114,7 @@ const DeriveEngine = (() => {
       const delta = run.deltas[p.layer - 1];
       if (p.kind === "weight") return delta[p.dest] * run.outs[p.layer - 1][p.src];
       if (p.dest !== null) return 0 + delta[p.dest];
-      return delta.reduce((sum, d) => sum + d, 0);
+      return settled(delta);
     });
   }
 
@@ -179,8 +187,13 @@ const DeriveEngine = (() => {
     net.params.forEach((p, i) => {
       q[K.param(p.name)] = state.values[i];
       if (!p.trainable || !training) return;
+      const shares = grads.map((g) => g[i] * scale);
       let gradient = scale * grads.reduce((sum, g) => sum + g[i], 0);
-      if (p.kind === "weight") gradient += (net.l2 / m) * state.values[i];
+      if (p.kind === "weight") {
+        gradient += (net.l2 / m) * state.values[i];
+        shares.push((net.l2 / m) * state.values[i]);
+      }
+      if (settled(shares) === 0) gradient = 0;
       q[K.grad(p.name)] = gradient;
       after[i] = q[K.updated(p.name)] = state.values[i] - state.lr * gradient;
     });
