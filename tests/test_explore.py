@@ -16,6 +16,7 @@ import os
 import re
 import zlib
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 import numpy as np
 import pytest
@@ -73,8 +74,8 @@ def _drawn(spec: derive.Spec, rng: np.random.Generator) -> tuple[derive.Spec, st
     parts = [f"{p.name}={values[p]!r}" for p in params]
     for s in range(spec.samples):
         at = f"@{s + 1}" if s else ""
-        parts += [f"{label}{at}={float(inputs[s, k])!r}" for k, label in enumerate(spec.labels[0])]
-        parts += [f"t_{label}{at}={float(targets[s, j])!r}" for j, label in enumerate(spec.labels[-1])]
+        parts += [f"{quote(label)}{at}={float(inputs[s, k])!r}" for k, label in enumerate(spec.labels[0])]
+        parts += [f"t_{quote(label)}{at}={float(targets[s, j])!r}" for j, label in enumerate(spec.labels[-1])]
     if rate is not None:
         parts.append(f"lr={rate!r}")
     return changed, "#" + "&".join(parts)
@@ -334,3 +335,27 @@ def test_the_jupyter_frame_works(browser, tmp_path):
             derive.load("chain").parameters()[0].value
     finally:
         browser.switch_to.default_content()
+
+
+def test_labels_that_hold_key_and_markup_characters(browser, tmp_path):
+    """Labels with a colon, a backslash, markup, quotes, an ampersand and an @: the page's keys are
+    derive's, its links name them percent-encoded, and its numbers still follow."""
+    names = {"inputs": ["a:b", "c\\d"], "layers": [["<h>", 'h"2'], ["o&1", "o@2"]]}
+    raw = {"name": "hostile", "network": {"layers": [2, 2, 2], "activation": ["tanh", "softmax"],
+                                          "loss": "cross_entropy", "names": names},
+           "params": {"weights": [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]]],
+                      "biases": [[0.5, 0.5], [0.6, 0.6]]},
+           "data": {"inputs": [[0.1, 0.2], [0.3, -0.4]], "targets": [[0.25, 0.75], [1.0, 0.0]]},
+           "training": {"learning_rate": 0.5}}
+    spec = derive.load(raw)
+    path = tmp_path / "hostile.html"
+    path.write_text(page(spec, notations=()), encoding="utf-8")
+    changed, fragment = _drawn(spec, np.random.default_rng(11))
+    assert _open(browser, path, fragment) == []
+    assert browser.find_element("id", "explore-notice").text == ""
+    assert _check_numbers(browser, changed) > 20
+    # a cross_entropy target edited: the sample's other target takes the rest
+    browser.execute_script("const f = document.querySelector('input[data-control=\"t_o&1@2\"]');"
+                           "f.value = '0.3'; f.dispatchEvent(new Event('input'));")
+    row = browser.execute_script("return window.deriveExplorer.state().targets[1]")
+    assert row[0] == 0.3 and row[1] == pytest.approx(0.7, rel=1e-15)

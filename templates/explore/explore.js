@@ -27,8 +27,9 @@
 
   // ---- the controls: every parameter of the focus, every input and target, the learning rate ----
   const controls = [];
-  function control(name, text, get, set, range) {
-    controls.push({ name, text, get, set, range, start: get() });
+  // kind: param, input, target or rate; sample and index: where an input or a target sits
+  function control(name, text, get, set, range, kind, sample = 0, index = 0) {
+    controls.push({ name, text, get, set, range, kind, sample, index, start: get() });
   }
   function span(v) {
     const r = Math.max(1, Math.ceil(2 * Math.abs(v)));
@@ -36,20 +37,20 @@
   }
   // every parameter can be set by a link; those of the focus (all, without one) have a field too
   net.params.forEach((p, i) => {
-    control(p.name, p.name, () => state.values[i], (v) => { state.values[i] = v; }, span(S.start.values[i]));
+    control(p.name, p.name, () => state.values[i], (v) => { state.values[i] = v; }, span(S.start.values[i]), "param");
   });
   const several = state.inputs.length > 1;
   const suffix = (s) => (s ? `@${s + 1}` : "");
   state.inputs.forEach((row, s) => {
     net.labels[0].forEach((label, k) => control(label + suffix(s), label, () => state.inputs[s][k],
-      (v) => { state.inputs[s][k] = v; }, span(row[k])));
+      (v) => { state.inputs[s][k] = v; }, span(row[k]), "input", s, k));
     net.labels[net.labels.length - 1].forEach((label, j) => control(`t_${label}${suffix(s)}`, `t_${label}`,
       () => state.targets[s][j], (v) => { state.targets[s][j] = v; },
-      S.classes ? [0, 1] : span(state.targets[s][j])));
+      S.classes ? [0, 1] : span(state.targets[s][j]), "target", s, j));
   });
   if (S.start.lr !== null) {
     const top = Math.max(1, 2 * S.start.lr);
-    control("lr", "lr", () => state.lr, (v) => { state.lr = v; }, [top / 1000, top]);
+    control("lr", "lr", () => state.lr, (v) => { state.lr = v; }, [top / 1000, top], "rate");
   }
   const byName = new Map(controls.map((c) => [c.name, c]));
 
@@ -86,8 +87,8 @@
   }
   function build() {
     const fields = $("fields");
-    const params = controls.filter((c) => S.controls.includes(c.name));
-    const data = controls.filter((c) => !net.params.some((p) => p.name === c.name) && c.name !== "lr");
+    const params = controls.filter((c) => c.kind === "param" && S.controls.includes(c.name));
+    const data = controls.filter((c) => c.kind === "input" || c.kind === "target");
     let note = null;
     if (S.controls.length < net.params.length) {
       note = document.createElement("p");
@@ -101,7 +102,7 @@
       summary.dataset.count = state.inputs.length - SHOWN_SAMPLES;
       more.append(summary);
       state.inputs.forEach((_, s) => {
-        const box = fieldset("data", data.filter((c) => c.name.endsWith(suffix(s)) && (s || !c.name.includes("@"))));
+        const box = fieldset("data", data.filter((c) => c.sample === s));
         box.querySelector("legend").dataset.sample = s + 1;
         (s < SHOWN_SAMPLES ? fields : more).append(box);
       });
@@ -109,7 +110,8 @@
     } else {
       fields.append(fieldset("data", data));
     }
-    if (byName.has("lr")) fields.append(fieldset("rate", [byName.get("lr")]));
+    const rate = controls.filter((c) => c.kind === "rate");
+    if (rate.length) fields.append(fieldset("rate", rate));
   }
   function showControls(except) {
     controls.forEach((c) => {
@@ -123,16 +125,15 @@
   // rate, probabilities as targets of bce and cross_entropy, each sample's summing to 1 for cross_entropy
   const probabilities = ["bce", "cross_entropy"].includes(net.loss);
   function refused(c, v) {
-    if (c.name === "lr" && !(v > 0)) return ["bad_rate", { value: v }];
-    if (c.name.startsWith("t_") && probabilities && !(v >= 0 && v <= 1)) return ["bad_probability", { name: c.name, value: v, loss: net.loss }];
+    if (c.kind === "rate" && !(v > 0)) return ["bad_rate", { value: v }];
+    if (c.kind === "target" && probabilities && !(v >= 0 && v <= 1)) return ["bad_probability", { name: c.name, value: v, loss: net.loss }];
     return null;
   }
   // a cross_entropy target changed by the reader: the sample's other targets share the rest in their
   // proportions, so that the row still sums to 1
   function balance(c) {
-    if (net.loss !== "cross_entropy" || !c.name.startsWith("t_")) return;
-    const s = c.name.includes("@") ? Number(c.name.split("@").pop()) - 1 : 0;
-    const row = state.targets[s], j = row.indexOf(c.get());
+    if (net.loss !== "cross_entropy" || c.kind !== "target") return;
+    const row = state.targets[c.sample], j = c.index;
     const others = row.reduce((sum, t, k) => sum + (k === j ? 0 : t), 0), rest = 1 - row[j];
     row.forEach((t, k) => { if (k !== j) row[k] = others > 0 ? (t * rest) / others : rest / (row.length - 1); });
   }
