@@ -331,8 +331,8 @@
         grid.push([i, j, E.forward(net, A, x).outs[last][0]]);
       }
     }
-    // a classifier's output from 0 to 1; another network's from the lowest to the highest value shown
-    const shown = [...grid.map((c) => c[2]), ...state.targets.map((r) => r[0])].filter(Number.isFinite);
+    // a classifier's output from 0 to 1; another network's from its lowest to its highest over the square
+    const shown = grid.map((c) => c[2]).filter(Number.isFinite);
     const tLo = S.classes ? 0 : Math.min(...shown), tHi = S.classes ? 1 : Math.max(...shown);
     const shade = (v) => {
       const f = Math.min(1, Math.max(0, (v - tLo) / ((tHi - tLo) || 1)));
