@@ -12,6 +12,8 @@ from ..spec import load
 from ..symbolic import NOTATIONS, Model
 from ..tolerance import Tolerance
 from ..views.markdown import markdown
+from ..views.templates import prose
+from .mistaken import walkthrough
 from .variants import NOTATION, Variant
 
 
@@ -34,9 +36,21 @@ def view(variants: list[Variant], tolerance: Tolerance, level: str) -> dict:
                            for p in spec.parameters()],
             "rate": fmt.plain(spec.learning_rate),
             "asked": [(a.label, fmt.plain(a.value), a.key) for a in v.asked],
+            "mistake": _mistake(v.mistake, spec.samples > 1),
         })
     shown = str(int(tolerance.value)) if tolerance.kind == "significant" else fmt.plain(tolerance.value)
     return {"level": level, "tolerance": tolerance, "tolerance_value": shown, "variants": rows}
+
+
+def _mistake(mistake: dict | None, several: bool) -> dict | None:
+    """A find-the-mistake variant's mistake, its numbers formatted, for the key's wording."""
+    if mistake is None:
+        return None
+    names, values = mistake["names"], mistake["values"]
+    return {"kind": mistake["kind"], "a": names[0], "b": names[1], "c": names[-1], "va": fmt.plain(values[0]),
+            "vb": fmt.plain(values[1]), "first": {lang: keys.readable(mistake["first"], lang, several)
+                                                  for lang in keys.LANGUAGES},
+            "wrong": fmt.plain(mistake["wrong"]), "right": fmt.plain(mistake["right"]), "count": mistake["count"]}
 
 
 def json_view(variants: list[Variant], tolerance: Tolerance, level: str, seed: int) -> dict:
@@ -44,12 +58,15 @@ def json_view(variants: list[Variant], tolerance: Tolerance, level: str, seed: i
     return {"level": level, "seed": seed, "tolerance": tolerance.describe(),
             "variants": [{"id": v.id, "spec": v.spec,
                           "asked": [{"key": a.key, "label": a.label, "value": a.value,
-                                     "tolerance": tolerance.describe()} for a in v.asked]} for v in variants]}
+                                     "tolerance": tolerance.describe()} for a in v.asked]}
+                         | ({"mistake": v.mistake} if v.mistake else {}) for v in variants]}
 
 
 def worked(variant: Variant) -> dict:
     """The spec of the variant's worked solution: focused on the asked gradients, or without training
     when only outputs are asked."""
+    if variant.mistake:  # find the mistake: the whole step, right
+        return variant.spec
     asked = [keys.parse(a.key) for a in variant.asked]
     if all(k.kind == "out" for k in asked):
         return {key: value for key, value in variant.spec.items() if key != "training"}
@@ -70,5 +87,18 @@ def solution(variant: Variant, lang: str) -> str:
     numbers = reference(spec)
     derivation = build(spec, numbers=numbers)
     verify(spec, derivation, numbers)
-    text = markdown(derivation, lang, contents=False)
+    return shifted(markdown(derivation, lang, contents=False))
+
+
+def shifted(text: str) -> str:
+    """A worked solution's headings two levels down, to sit under a variant's heading (never below six)."""
     return re.sub(r"^(#+)", lambda m: "#" * min(MAX_HEADING, len(m.group(1)) + 2), text, flags=re.M)
+
+
+def mistaken(variant: Variant, lang: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """A find-the-mistake variant's worked solution with its mistake made (headings shifted, its note of
+    verification replaced by one that says a mistake is in it), and the corrected numbers for the key."""
+    text, listed = walkthrough(variant.spec, variant.mistake, lang)
+    t = prose(lang)
+    text = text.replace(t.precision_note % {"digits": fmt.DEFAULT_DIGITS}, t.ex_mistaken_note)
+    return shifted(text), listed

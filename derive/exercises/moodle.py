@@ -3,7 +3,8 @@
 A variant that asks one quantity is a numerical question (its answer with an absolute tolerance, as
 Moodle's numerical type takes it); one that asks several is a cloze ("embedded answers") question
 with a {1:NUMERICAL:=value:tolerance} field per quantity, each weighted 1. The worked solution is the
-general feedback. Formulas stay TeX between \\( \\) and \\[ \\], which Moodle's MathJax filter
+general feedback (for find-the-mistake, the worked solution with its mistake is the question, the right
+one the feedback). Formulas stay TeX between \\( \\) and \\[ \\], which Moodle's MathJax filter
 typesets. Written with ElementTree, so the file is well-formed whatever the text holds.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from .. import fmt
 from ..tolerance import Tolerance
 from ..views.html import parser
 from ..views.templates import environment, prose, render_template
-from .data import solution, view
+from .data import mistaken, solution, view
 from .variants import Variant
 
 
@@ -44,7 +45,7 @@ def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
             blanks = [f"{{1:NUMERICAL:={fmt.exact(a.value)}:{fmt.exact(tolerance.absolute(a.value))}}}"
                       for a in v.asked]
         text = render_template(env, "exercises.md.j2", s=data, t=t, answers=False, solutions=[], question=True,
-                               blanks=blanks)
+                               blanks=blanks, lang=lang, mistaken=[mistaken(v, lang)] if v.mistake else [])
         question = ET.SubElement(root, "question", {"type": "numerical" if single else "cloze"})
         _text(question, "name", t.ex_variant % {"id": v.id})
         _text(question, "questiontext", md.render(text), "html")

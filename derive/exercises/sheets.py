@@ -10,7 +10,7 @@ from ..views import html as html_view
 from ..views import tex as tex_view
 from ..views import typeset
 from ..views.templates import environment, messages, prose, stream_template, tidy, tidy_stream
-from .data import json_view, solution, view
+from .data import json_view, mistaken, solution, view
 from .grade import template_csv
 from .moodle import quiz
 from .variants import Variant
@@ -30,10 +30,12 @@ def _rendered(variants: list[Variant], tolerance: Tolerance, level: str, lang: s
     t = prose(lang)
     data = view(variants, tolerance, level)
     env = environment()
+    walked = _Mistaken(variants, lang)
     sheet = stream_template(env, "exercises.md.j2", s=data, t=t, answers=False, solutions=[], question=False,
-                            blanks=[])
+                            blanks=[], mistaken=walked, lang=lang)
     key = stream_template(env, "exercises.md.j2", s=data, t=t, answers=True, question=False, blanks=[],
-                          solutions=_Solutions(variants, lang) if solutions is None else solutions)
+                          solutions=_Solutions(variants, lang) if solutions is None else solutions, mistaken=walked,
+                          lang=lang)
     return sheet, key
 
 
@@ -49,6 +51,22 @@ class _Solutions(Sequence[str]):
 
     def __getitem__(self, index):  # the template asks by position
         return solution(self.variants[index], self.lang)
+
+
+class _Mistaken(Sequence[tuple[str, list]]):
+    """Each find-the-mistake variant's worked solution with its mistake, and its corrected numbers, made
+    when the sheet first asks and kept for the key (the sheet is written before the key)."""
+
+    def __init__(self, variants: list[Variant], lang: str):
+        self.variants, self.lang, self.made = variants, lang, {}
+
+    def __len__(self) -> int:
+        return len(self.variants)
+
+    def __getitem__(self, index):
+        if index not in self.made:
+            self.made[index] = mistaken(self.variants[index], self.lang)
+        return self.made[index]
 
 
 def _streamed(pieces: Iterator[str]) -> Iterator[bytes]:

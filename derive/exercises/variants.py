@@ -18,10 +18,12 @@ from .. import keys
 from ..errors import UsageError
 from ..numeric import engine
 from ..spec import Spec, load
-from ..symbolic import NOTATIONS, Model, Notation, partial, tex
+from ..symbolic import NOTATIONS, Model, Notation, escape, partial, tex
+from .mistaken import inject
 
 NOTATION = "in-out"  # the notation of the sheets' names
-LEVELS = ("forward", "output-gradient", "hidden-gradient", "full-step", "softmax")
+LEVELS = ("forward", "output-gradient", "hidden-gradient", "full-step", "softmax", "find-the-mistake")
+FIRST_WRONG = "first-wrong"  # the find-the-mistake level's one answer: the right value of the first wrong number
 
 
 MIN_SLOPE = 0.01  # a sigmoid derivative below this is a saturated neuron: the numbers say little
@@ -45,6 +47,7 @@ class Variant:
     id: str
     spec: dict  # the raw spec: the same fields as a spec file
     asked: tuple[Asked, ...]
+    mistake: dict | None = None  # find-the-mistake: the mistake made in its worked solution (Injected.as_dict)
 
 
 MAX_COUNT = 1_000  # variants of one set: 1,000 full-step variants of 2-2-2 take about 20 s
@@ -61,7 +64,7 @@ def _network(text: str, level: str) -> list[int]:
     if params > MAX_PARAMETERS:
         raise UsageError(f"--network: expected at most {MAX_PARAMETERS} weights and biases (an exercise is worked "
                          f"by hand), got {params} for {text}")
-    if level in ("hidden-gradient", "full-step") and len(layers) < 3:
+    if level in ("hidden-gradient", "full-step", "find-the-mistake") and len(layers) < 3:
         raise UsageError(f"--network: level {level} needs a hidden layer, got {text!r}")
     return layers
 
@@ -102,7 +105,7 @@ def _asked(spec: Spec, values: dict[str, float], level: str, rng: np.random.Gene
         "hidden-gradient": lambda: [hidden[int(rng.integers(len(hidden)))]],
         "softmax": lambda: outputs + [last[int(rng.integers(len(last)))]],
         "full-step": lambda: [keys.gradient(p) for p in trainable] + [keys.updated(p) for p in trainable],
-    }[level]()
+    }["full-step" if level == "find-the-mistake" else level]()
     return [Asked(key, "", values[key]) for key in chosen]
 
 
@@ -169,8 +172,17 @@ def generate(count: int, seed: int, level: str, network: str = "2-2-2", activati
         asked = _asked(spec, values, level, rng)
         if degenerate(spec, values, asked):
             continue
+        mistake = None
+        if level == "find-the-mistake":
+            mistake = inject(spec, rng)
+            if mistake is None:
+                continue
         seen.add(fingerprint)
         number = len(variants) + 1
         raw["name"] = f"{seed}-{number:03d}"
-        variants.append(Variant(raw["name"], raw, _labelled(spec, asked)))
+        if mistake:
+            label = r"\text{" + escape(keys.readable(mistake.first, "en", False)) + "}"
+            variants.append(Variant(raw["name"], raw, (Asked(FIRST_WRONG, label, mistake.right),), mistake.as_dict()))
+        else:
+            variants.append(Variant(raw["name"], raw, _labelled(spec, asked)))
     return variants

@@ -11,11 +11,11 @@ from .evaluate import precise, rough
 from .losses import LOSSES
 from .model import Model, Neuron, clear_derivatives, local_derivative
 from .notation import NOTATIONS, Notation
-from .printer import clear_templates, label, partial, tex
+from .printer import clear_templates, escape, label, partial, tex
 from .shapes import shape_of
 
-__all__ = ["LOSSES", "NOTATIONS", "Activation", "Model", "Neuron", "Notation", "activation", "forget", "label",
-           "local_derivative", "partial", "precise", "rough", "tex"]
+__all__ = ["LOSSES", "NOTATIONS", "Activation", "Model", "Neuron", "Notation", "activation", "escape", "forget",
+           "label", "local_derivative", "partial", "precise", "rough", "tex"]
 
 
 def forget() -> None:
