@@ -95,7 +95,7 @@ def _exercises_parser(commands) -> None:
     ex.add_argument("--count", type=int, default=10, help="variants (default 10)")
     ex.add_argument("--seed", type=int, default=1, help="the random seed: the same seed, the same variants")
     ex.add_argument("--level", default="full-step", help="forward, output-gradient, hidden-gradient, full-step "
-                    "(default) or softmax")
+                    "(default), softmax, or find-the-mistake (a worked solution with one mistake to find)")
     ex.add_argument("--network", default="2-2-2", help="layer sizes (default 2-2-2; softmax: 2-2-3)")
     ex.add_argument("--activation", default="sigmoid", help="sigmoid (default), tanh, relu or leaky_relu")
     ex.add_argument("--loss", default="half_sse", help="half_sse (default) or mse")

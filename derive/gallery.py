@@ -1,7 +1,7 @@
 """The gallery (output/): every built-in example in English and Chinese, as Markdown, JSON and
 figures, which a code-hosting page shows as they are; one example (SHOWCASE) also as a self-contained
-HTML page and a PDF per language; a small exercise set (sheet, key and JSON); and an explorer page
-(derive explore) of every example. `derive gallery`
+HTML page and a PDF per language; a small exercise set (sheet, key and JSON) and a find-the-mistake set; and an
+explorer page (derive explore) of every example. `derive gallery`
 writes that; `derive gallery --all` also writes every other example's HTML, LaTeX and PDF and the
 exercise set's HTML, PDF and Moodle XML, which the tests build and check without committing them."""
 from __future__ import annotations
@@ -22,6 +22,7 @@ GALLERY_LANGS = ("en", "zh")
 SHOWCASE = "two-two-two"
 EXERCISES = "exercises"  # the exercise set's folder
 EXPLORE = "explore"  # the explorer pages' folder
+MISTAKES = "find-the-mistake"  # the find-the-mistake set's folder
 
 
 def formats(name: str, everything: bool = False, pdf: bool = True) -> tuple[str, ...]:
@@ -49,8 +50,12 @@ def files(everything: bool = False, pdf: bool = True,
     sheets = exercises.files(variants, exercises.parse_tolerance("rel:0.01"), "hidden-gradient", 1,
                              sheet_formats(everything, pdf), GALLERY_LANGS)
     pages = {f"{EXPLORE}/{name}.html": explorer.page(load_preset(name)).encode("utf-8") for name in preset_names()}
-    return found | pages | {f"{EXERCISES}/{name}": data if isinstance(data, bytes) else b"".join(data)
-                            for name, data in sheets.items()}
+    mistaken = exercises.generate(2, 1, "find-the-mistake")
+    found_mistakes = exercises.files(mistaken, exercises.parse_tolerance("rel:0.01"), "find-the-mistake", 1,
+                                     sheet_formats(everything, pdf), GALLERY_LANGS)
+    return found | pages | {f"{folder}/{name}": data if isinstance(data, bytes) else b"".join(data)
+                            for folder, made in ((EXERCISES, sheets), (MISTAKES, found_mistakes))
+                            for name, data in made.items()}
 
 
 def regenerate_gallery(folder: Path, pdf: bool | None = None, everything: bool = False,
@@ -64,7 +69,7 @@ def regenerate_gallery(folder: Path, pdf: bool | None = None, everything: bool =
             print(f"derive: note: PDFs not regenerated: {problem}", file=sys.stderr)
     found = files(everything, pdf, derived)
     written = write_files({name: data for name, data in found.items() if "/" not in name}, folder)
-    for sub in (EXERCISES, EXPLORE):
+    for sub in (EXERCISES, EXPLORE, MISTAKES):
         written += write_files({name.split("/", 1)[1]: data for name, data in found.items()
                                 if name.startswith(f"{sub}/")}, folder / sub)
     return written

@@ -20,7 +20,9 @@ GALLERY_PAGES = ["two-two-two.html", "two-two-two.zh.html", "diamond.html", "dia
                  "xor-gates.zh.html", "mazur.html", "mazur.zh.html", "chain.html", "chain.zh.html",
                  "softmax-3443.html", "softmax-3443.zh.html", "softmax-3443-batch.html",
                  "softmax-3443-batch.zh.html", "bias-node.html", "bias-node.zh.html", "exercises/exercises.html",
-                 "exercises/exercises.zh.html", "exercises/answers.html", "exercises/answers.zh.html"]
+                 "exercises/exercises.zh.html", "exercises/answers.html", "exercises/answers.zh.html",
+                 "find-the-mistake/exercises.html", "find-the-mistake/exercises.zh.html",
+                 "find-the-mistake/answers.html", "find-the-mistake/answers.zh.html"]
 
 
 @pytest.fixture(scope="module")

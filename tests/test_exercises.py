@@ -35,6 +35,11 @@ def _independent(raw: dict) -> dict[str, float]:
         nets.append(z)
         outs.append(np.exp(z - z.max()) / np.exp(z - z.max()).sum() if act == "softmax" else f[act](z))
     y = outs[-1]
+    values = {}
+    for l, (z, a) in enumerate(zip(nets, outs[1:])):  # the net inputs and outputs, by derive's default labels
+        for j, (zj, aj) in enumerate(zip(z, a)):
+            label = f"o{j + 1}" if l == len(ws) - 1 else f"h{j + 1}" if len(ws) == 2 else f"h{l + 1}_{j + 1}"
+            values[f"0:in:{label}"], values[f"0:out:{label}"] = zj, aj
     if acts[-1] == "softmax":
         delta = y - t  # with cross-entropy
     else:
@@ -45,7 +50,6 @@ def _independent(raw: dict) -> dict[str, float]:
         grads_w[l], grads_b[l] = np.outer(delta, outs[l]), delta
         if l:
             delta = (ws[l].T @ delta) * df[acts[l - 1]](nets[l - 1], outs[l])
-    values = {}
     labels = [f"o{j + 1}" for j in range(len(y))]
     for label, value in zip(labels, y):
         values[f"0:out:{label}"] = value
@@ -62,7 +66,7 @@ def _independent(raw: dict) -> dict[str, float]:
     return values
 
 
-@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("level", [level for level in LEVELS if level != "find-the-mistake"])
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
 def test_every_answer_matches_an_independent_computation(level, activation):
     for v in generate(6, 11, level, activation=activation):
@@ -356,3 +360,104 @@ def test_a_damaged_exercises_json_is_one_line(answer_set, capsys, damage, field)
                  "-o", str(folder / "s.csv")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "exercises.json" in err and field in err and "Traceback" not in err
+
+
+def _params(raw: dict) -> dict[str, float]:
+    """The parameters of a drawn spec by name, in derive's order (weights layer by layer, then biases)."""
+    weights = [v for w in raw["params"]["weights"] for row in w for v in row]
+    biases = [v for b in raw["params"]["biases"] for v in b]
+    return {**{f"w{n + 1}": v for n, v in enumerate(weights)}, **{f"b{n + 1}": v for n, v in enumerate(biases)}}
+
+
+def _slipped(raw: dict, mistake: dict) -> dict:
+    """The drawn spec with its mistake made, here: two weights swapped, or a neuron's bias replaced."""
+    names = _params(raw)
+    weights = [np.array(w, dtype=float) for w in raw["params"]["weights"]]
+    biases = [np.array(b, dtype=float) for b in raw["params"]["biases"]]
+    flat_w = [(l, idx) for l, w in enumerate(weights) for idx in np.ndindex(w.shape)]
+    flat_b = [(l, j) for l, b in enumerate(biases) for j in range(len(b))]
+
+    def put(name: str, value: float) -> None:
+        n = int(name[1:]) - 1
+        if name[0] == "w":
+            l, idx = flat_w[n]
+            weights[l][idx] = value
+        else:
+            l, j = flat_b[n]
+            biases[l][j] = value
+
+    if mistake["kind"] == "swap":
+        a, b = mistake["names"]
+        put(a, names[b])
+        put(b, names[a])
+    else:
+        _, own, used = mistake["names"]
+        put(own, names[used])
+    params = {"weights": [w.tolist() for w in weights], "biases": [b.tolist() for b in biases]}
+    return {**raw, "params": params}
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_find_the_mistake_asks_the_right_value_of_the_first_wrong_number(activation):
+    """The first wrong number's right value against the network computed here, the value written against
+    the same network with the mistake made here, and the mistake changes what it says."""
+    for v in generate(8, 5, "find-the-mistake", activation=activation):
+        m = v.mistake
+        (asked,) = v.asked
+        assert asked.key == "first-wrong" and asked.value == m["right"]
+        right = _independent(v.spec) | {f"param:{k}": x for k, x in _params(v.spec).items()}
+        wrong = _independent(_slipped(v.spec, m)) | {f"param:{k}": x for k, x in
+                                                       _params(_slipped(v.spec, m)).items()}
+        assert m["first"] in right, m["first"]
+        assert m["right"] == pytest.approx(right[m["first"]], rel=1e-12, abs=1e-15)
+        assert m["wrong"] == pytest.approx(wrong[m["first"]], rel=1e-12, abs=1e-15)
+        assert m["right"] != m["wrong"] and m["count"] >= 2
+
+
+def test_derive_check_finds_exactly_the_injected_mistake_of_every_kind():
+    """derive check, given a find-the-mistake variant's worked solution, names its one mistake and
+    explains (nearly) every wrong number by it; every kind of mistake of the library is met."""
+    from derive import load
+    from derive.check import check
+    from derive.exercises.data import mistaken
+    from derive.numeric.slips import KINDS
+
+    met = set()
+    for seed in range(1, 6):
+        for v in generate(6, seed, "find-the-mistake", network="2-3-2" if seed % 2 else "2-2-2"):
+            for lang in ("en", "zh") if seed == 1 else ("en",):
+                text, listed = mistaken(v, lang)
+                report = check(load(v.spec), text)
+                assert [(c.kind, list(c.names)) for c in report.causes] == [(v.mistake["kind"],
+                                                                              v.mistake["names"])], (v.id, lang)
+                assert report.unexplained <= 0.1 * report.causes[0].count
+                assert listed[0][2] == fmt.plain(v.mistake["right"])
+            met.add(v.mistake["kind"])
+    assert met == set(KINDS)
+
+
+def test_find_the_mistake_sheet_key_and_grading(tmp_path, capsys):
+    out = tmp_path / "set"
+    assert main(["exercises", "--level", "find-the-mistake", "--count", "3", "--seed", "2", "--format",
+                 "md,json,moodle", "--lang", "en,zh", "-o", str(out)]) == 0
+    data = json.loads((out / "exercises.json").read_text(encoding="utf-8"))
+    sheet = (out / "exercises.md").read_text(encoding="utf-8")
+    key = (out / "answers.md").read_text(encoding="utf-8")
+    assert "This worked solution was written with one mistake in it" in sheet
+    assert "checked against an independent NumPy computation" not in sheet.split("## Exercise")[1]
+    assert "first-wrong" in sheet and "一处错误" in (out / "exercises.zh.md").read_text(encoding="utf-8")
+    for v in data["variants"]:
+        m = v["mistake"]
+        assert f"The mistake: {m['names'][0]}" in key or f"{m['names'][0]}'s net input" in key
+        assert f"its right value is {fmt.plain(m['right'])}" in key
+    assert "<question type=\"numerical\">" in (out / "exercises.moodle.xml").read_text(encoding="utf-8")
+    rows = ["student,variant,first-wrong"]
+    for n, v in enumerate(data["variants"]):
+        m = v["mistake"]
+        rows += [f"right{n},{v['id']},{m['right']!r}", f"wrong{n},{v['id']},{m['wrong']!r}"]
+    (tmp_path / "answers.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["grade", str(out / "exercises.json"), str(tmp_path / "answers.csv"), "-o",
+                 str(tmp_path / "scores.csv")]) == 0
+    scores = list(csv.DictReader((tmp_path / "scores.csv").open(encoding="utf-8")))
+    assert {row["student"]: row["first-wrong"] for row in scores} == {
+        **{f"right{n}": "right" for n in range(3)}, **{f"wrong{n}": "wrong" for n in range(3)}}
