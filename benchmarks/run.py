@@ -9,7 +9,7 @@ Times are the best of REPEATS (noise only ever adds time). Rows:
     the whole loss with SymPy, in-process and end to end; and derive's build time per parameter;
   - training against PyTorch (float64, skipped with a note without torch) and against a plain Python
     scalar loop;
-  - 1,000 full-step exercise variants with keys, and their peak memory;
+  - 1,000 full-step exercise variants with keys, and their peak memory; 100 find-the-mistake variants;
   - derive explore's pages in Chromium: an edit, training, the page's size (benchmarks/explore.py).
 --quick skips the slowest references (the whole-loss method on 4-8-8-3, 1,000 variants).
 """
@@ -154,6 +154,13 @@ def exercises(folder: str) -> None:
           f"{peak:.0f} MB peak | under 8 s, under 150 MB |", flush=True)
 
 
+def find_the_mistake(folder: str) -> None:
+    argv = ["-m", "derive", "exercises", "--count", "100", "--level", "find-the-mistake", "--format", "md,json",
+            "-o", folder]
+    t = command(*argv)
+    row("100 find-the-mistake variants with keys, md+json", t, "goal", 5.0, t / 5.0, "under 5 s")
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--quick", action="store_true", help="skip the slowest references")
@@ -164,6 +171,7 @@ def main() -> None:
         if not quick:
             exercises(folder)  # first: the children's peak memory is then its own
         command_line(folder)
+        find_the_mistake(folder)
         building(folder, quick)
         training()
     print("\n".join(explore.rows()), flush=True)
