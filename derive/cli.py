@@ -104,6 +104,9 @@ def _exercises_parser(commands) -> None:
                     help="comma-separated: md, html, pdf, json, moodle (default: md,json)")
     ex.add_argument("--lang", default="en", help="en, zh, or both as en,zh (default: en)")
     ex.add_argument("-o", "--output", default=".", help="output folder (default: the current folder)")
+    ex.add_argument("--carry-forward", default="partial", choices=("full", "partial", "none"),
+                    help="the credit of an answer right from the student's own earlier wrong answers, "
+                         "when derive grade --carry-forward grades (default: partial, half)")
 
 
 def _grade_parser(commands) -> None:
@@ -111,6 +114,8 @@ def _grade_parser(commands) -> None:
     gr.add_argument("answers", help="the exercises.json written by derive exercises")
     gr.add_argument("submissions", help="CSV: student, variant, one column per quantity key")
     gr.add_argument("-o", "--output", default="scores.csv", help="the scores CSV (default: scores.csv)")
+    gr.add_argument("--carry-forward", action="store_true", help="also judge each answer from the student's own "
+                    "earlier answers, with the credit the key's rule gives (derive exercises --carry-forward)")
 
 
 class _Signalled(BaseException):

@@ -461,3 +461,88 @@ def test_find_the_mistake_sheet_key_and_grading(tmp_path, capsys):
     scores = list(csv.DictReader((tmp_path / "scores.csv").open(encoding="utf-8")))
     assert {row["student"]: row["first-wrong"] for row in scores} == {
         **{f"right{n}": "right" for n in range(3)}, **{f"wrong{n}": "wrong" for n in range(3)}}
+
+
+def _graded(tmp_path, level: str, seed: int, answers, rule: str = "partial", carry: bool = True) -> dict:
+    """The verdicts and score of one student's answers (a function of the variant's right answers, by
+    key, and its spec) on the first variant of a set."""
+    out = tmp_path / f"{level}-{rule}"
+    assert main(["exercises", "--level", level, "--count", "1", "--seed", str(seed), "--format", "json",
+                 "--carry-forward", rule, "-o", str(out)]) == 0
+    data = json.loads((out / "exercises.json").read_text(encoding="utf-8"))
+    variant = data["variants"][0]
+    right = {a["key"]: a["value"] for a in variant["asked"]}
+    given = answers(right, variant["spec"])
+    keys = list(right)
+    (tmp_path / "in.csv").write_text("student,variant," + ",".join(keys) + "\n" + f"ann,{variant['id']},"
+                                     + ",".join(repr(given[k]) for k in keys) + "\n", encoding="utf-8")
+    argv = ["grade", str(out / "exercises.json"), str(tmp_path / "in.csv"), "-o", str(tmp_path / "s.csv")]
+    assert main(argv + (["--carry-forward"] if carry else [])) == 0
+    (row,) = csv.DictReader((tmp_path / "s.csv").open(encoding="utf-8"))
+    return row
+
+
+def _full_step_answers(right: dict, spec: dict) -> dict:
+    """Right but for three gradients: w5's half as large again (plausible), w6's 0 and w7's ten times
+    (neither plausible), each with its update worked right from it, here."""
+    params = _params(spec)
+    rate = spec["training"]["learning_rate"]
+    given = dict(right)
+    for name, factor in (("w5", 1.5), ("w6", 0.0), ("w7", 10.0)):
+        given[f"grad:{name}"] = right[f"grad:{name}"] * factor
+        given[f"updated:{name}"] = params[name] - rate * given[f"grad:{name}"]
+    return given
+
+
+@pytest.mark.parametrize("rule, credit", [("full", 1.0), ("partial", 0.5), ("none", 0.0)])
+def test_carry_forward_credits_an_update_from_the_students_own_gradient(tmp_path, capsys, rule, credit):
+    row = _graded(tmp_path, "full-step", 6, _full_step_answers, rule)
+    assert row["grad:w5"] == row["grad:w6"] == row["grad:w7"] == "wrong"
+    assert row["updated:w5"] == "right from your earlier value"
+    assert row["updated:w6"] == row["updated:w7"] == "wrong"  # an absurd earlier answer never carries
+    assert all(row[k] == "right" for k in row if k.startswith(("grad:", "updated:")) and k[-2:] not in
+               ("w5", "w6", "w7"))
+    asked = sum(k.startswith(("grad:", "updated:")) for k in row)
+    assert float(row["score"]) == pytest.approx(round((asked - 6 + credit) / asked, 4))
+    without = _graded(tmp_path, "full-step", 6, _full_step_answers, rule, carry=False)
+    assert without["updated:w5"] == "wrong"
+
+
+def test_carry_forward_judges_a_softmax_gradient_from_the_students_own_outputs(tmp_path, capsys):
+    def answers(right: dict, spec: dict) -> dict:
+        values = _independent(spec)
+        outputs = [k for k in right if k.startswith("0:out:")]
+        given = dict(right)
+        for n, key in enumerate(outputs):  # each output wrong, still plausible (within a factor of 2)
+            given[key] = right[key] * (1.5 if n % 2 else 0.6)
+        (grad,) = [k for k in right if k.startswith("grad:")]
+        n = int(grad.split("w")[1]) - 1 - len(spec["params"]["weights"][0]) * len(spec["params"]["weights"][0][0])
+        width = len(spec["params"]["weights"][1][0])
+        k, j = divmod(n, width)  # the weight into output k from hidden unit j
+        target = spec["data"]["targets"][0][k]
+        given[grad] = float((given[f"0:out:o{k + 1}"] - target) * values[f"0:out:h{j + 1}"])  # delta = out - t
+        return given
+
+    row = _graded(tmp_path, "softmax", 3, answers)
+    outputs = [k for k in row if k.startswith("0:out:")]
+    assert all(row[k] == "wrong" for k in outputs)
+    (grad,) = [k for k in row if k.startswith("grad:")]
+    assert row[grad] == "right from your earlier value"
+
+
+@pytest.mark.parametrize("name", ["two-two-two", "softmax-3443", "xor-gates", "bias-node"])
+def test_given_right_values_change_nothing(name):
+    """The step engine with its own outputs and gradients given gives its own numbers back; a quantity
+    that cannot be given is refused."""
+    from derive import load
+    from derive.numeric import engine
+
+    spec = load(name)
+    right = engine.quantities(spec)
+    given = {k: v for k, v in right.items() if k.startswith(("0:out:", "0:in:", "grad:"))}
+    again = engine.quantities(spec, given)
+    assert again.keys() == right.keys()
+    for key, value in right.items():
+        assert again[key] == pytest.approx(value, rel=1e-9, abs=1e-15), key
+    with pytest.raises(ValueError):
+        engine.quantities(spec, {"0:delta:o1": 0.1})

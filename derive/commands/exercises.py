@@ -14,7 +14,7 @@ def run(args: argparse.Namespace) -> int:
     langs = choices(args.lang, LANGUAGES, "--lang")
     tolerance = exercises.parse_tolerance(args.tolerance)
     variants = exercises.generate(args.count, args.seed, args.level, args.network, args.activation, args.loss)
-    files = exercises.files(variants, tolerance, args.level, args.seed, formats, langs)
+    files = exercises.files(variants, tolerance, args.level, args.seed, formats, langs, args.carry_forward)
     for path in write_files(files, args.output):
         print(path)
     return 0

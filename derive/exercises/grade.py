@@ -20,31 +20,40 @@ from .. import fmt
 from ..errors import UsageError
 from ..files import read_text
 from ..tolerance import Tolerance
+from .carry import CARRIED, DEFAULT_RULE, RULES, recomputed
 
 
 @dataclass(frozen=True)
 class Graded:
     student: str
     variant: str
-    verdicts: dict[str, str]  # key -> right | wrong | missing
+    verdicts: dict[str, str]  # key -> right | right from your earlier value | wrong | missing
+    credit: float = 0.0  # of an answer right from the student's earlier values (derive.exercises.carry)
 
     @property
     def score(self) -> float:
-        return sum(v == "right" for v in self.verdicts.values()) / len(self.verdicts)
+        return sum(1.0 if v == "right" else self.credit if v == CARRIED else 0.0
+                   for v in self.verdicts.values()) / len(self.verdicts)
 
 
 MAX_BYTES = 20_000_000  # an exercises.json or a submissions CSV larger than this is refused unread
 _KINDS = ("relative", "absolute", "significant")
 
 
-def load_key(path: str | Path) -> dict[str, list[dict]]:
-    """exercises.json: variant id -> its asked quantities (key, value, tolerance), each checked."""
+def load_key(path: str | Path, specs: dict | None = None) -> dict[str, list[dict]]:
+    """exercises.json: variant id -> its asked quantities (key, value, tolerance), each checked; with
+    `specs` (a dict to fill), each variant's spec and the set's carry-forward rule ("rule")."""
     try:
         data = json.loads(read_text(path, "the exercises.json that derive exercises writes", MAX_BYTES))
         variants = data["variants"]
         if not isinstance(variants, list) or not variants:
             raise ValueError("no variants")
         key = {_id(v): [_asked(a) for a in v["asked"]] for v in variants}
+        if specs is not None:
+            rule = data.get("carry_forward", DEFAULT_RULE)
+            if rule not in RULES:
+                raise ValueError(f"carry_forward {rule!r}, expected one of {', '.join(RULES)}")
+            specs |= {_id(v): v["spec"] for v in variants} | {"rule": rule}
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError) as exc:
         raise UsageError(f"{path}: expected the exercises.json that derive exercises writes (variants, each "
                          f"with an id and a non-empty list of asked quantities): {_why(exc)}") from None
@@ -82,17 +91,18 @@ def _why(exc: Exception) -> str:
     return str(exc) or exc.__class__.__name__
 
 
-def grade(key: dict[str, list[dict]], text: str, source: str = "submissions.csv") -> tuple[list[Graded], list[str]]:
+def grade(key: dict[str, list[dict]], text: str, source: str = "submissions.csv",
+          specs: dict | None = None) -> tuple[list[Graded], list[str]]:
     """Every gradable row, and one note per row skipped (an unknown variant) or answer counted wrong
     because it is not a number. A column the key does not know is an error: a mistyped column would
-    otherwise score every answer of it as missing."""
+    otherwise score every answer of it as missing. With `specs` (load_key's), errors carry forward."""
     try:
-        return _grade(key, text, source)
+        return _grade(key, text, source, specs)
     except csv.Error as exc:  # a field beyond csv's limit (128 KB), a NUL byte
         raise UsageError(f"{source}: expected a CSV file ({exc})") from None
 
 
-def _grade(key: dict[str, list[dict]], text: str, source: str) -> tuple[list[Graded], list[str]]:
+def _grade(key: dict[str, list[dict]], text: str, source: str, specs: dict | None) -> tuple[list[Graded], list[str]]:
     reader = csv.DictReader(io.StringIO(text))
     columns = reader.fieldnames or []
     known = list(dict.fromkeys(a["key"] for asked in key.values() for a in asked))
@@ -110,13 +120,37 @@ def _grade(key: dict[str, list[dict]], text: str, source: str) -> tuple[list[Gra
         if variant not in key:
             notes.append(f"skipped: {source}:{line}: unknown variant {variant!r}")
             continue
-        verdicts = {}
+        verdicts, answers = {}, {}
         for asked in key[variant]:
-            verdicts[asked["key"]], note = _verdict(asked, (row.get(asked["key"]) or "").strip())
+            cell = (row.get(asked["key"]) or "").strip()
+            verdicts[asked["key"]], note = _verdict(asked, cell)
             if note:
                 notes.append(f"{source}:{line}: {asked['key']}: {note}")
-        graded.append(Graded((row.get("student") or "").strip(), variant, verdicts))
+            elif verdicts[asked["key"]] != "missing":
+                answers[asked["key"]] = float(cell.replace("\u2212", "-"))
+        credit = 0.0
+        if specs is not None:
+            _carry(key[variant], specs[variant], answers, verdicts)
+            credit = RULES[specs["rule"]]
+        graded.append(Graded((row.get("student") or "").strip(), variant, verdicts, credit))
     return graded, notes
+
+
+def _carry(asked: list[dict], spec: dict, answers: dict[str, float], verdicts: dict[str, str]) -> None:
+    """Each wrong answer that is right from the student's own earlier answers becomes CARRIED."""
+    wrong = {k for k, v in verdicts.items() if v == "wrong"}
+    if not wrong:
+        return
+    values = recomputed(spec, asked, answers, wrong)
+    for a in asked:
+        found = values.get(a["key"]) if a["key"] in wrong else None
+        if found is not None and a["key"] in answers and math.isfinite(found) and \
+                _tolerance(a).accepts(answers[a["key"]], found):
+            verdicts[a["key"]] = CARRIED
+
+
+def _tolerance(asked: dict) -> Tolerance:
+    return Tolerance(asked["tolerance"]["kind"], asked["tolerance"]["value"])
 
 
 def _printable(text: str) -> str:
@@ -135,8 +169,7 @@ def _verdict(asked: dict, cell: str) -> tuple[str, str | None]:
     answer = float(cell.replace("\u2212", "-"))
     if not math.isfinite(answer):
         return "wrong", f"expected a finite number, got {cell!r}; counted as wrong"
-    tolerance = Tolerance(asked["tolerance"]["kind"], asked["tolerance"]["value"])
-    return ("right" if tolerance.accepts(answer, asked["value"]) else "wrong"), None
+    return ("right" if _tolerance(asked).accepts(answer, asked["value"]) else "wrong"), None
 
 
 # what a person types as a number: ASCII digits, a point, an exponent, a sign (the typographic minus

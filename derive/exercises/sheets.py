@@ -10,6 +10,7 @@ from ..views import html as html_view
 from ..views import tex as tex_view
 from ..views import typeset
 from ..views.templates import environment, messages, prose, stream_template, tidy, tidy_stream
+from .carry import DEFAULT_RULE
 from .data import json_view, mistaken, solution, view
 from .grade import template_csv
 from .moodle import quiz
@@ -74,12 +75,12 @@ def _streamed(pieces: Iterator[str]) -> Iterator[bytes]:
 
 
 def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, formats: tuple[str, ...],
-          langs: tuple[str, ...]) -> dict[str, bytes | Iterator[bytes]]:
+          langs: tuple[str, ...], carry: str = DEFAULT_RULE) -> dict[str, bytes | Iterator[bytes]]:
     """Every file of a set: exercises / answers as md, html and pdf per language, exercises.json with
     the blank submissions.csv that `derive grade` reads, and exercises.moodle.xml per language."""
     out: dict[str, bytes] = {}
     if "json" in formats:
-        data = json_view(variants, tolerance, level, seed)
+        data = json_view(variants, tolerance, level, seed) | {"carry_forward": carry}
         out["exercises.json"] = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         answers = {v.id: [{"key": a.key} for a in v.asked] for v in variants}
         out["submissions.csv"] = template_csv(answers).encode("utf-8")  # the students' answers, to fill in

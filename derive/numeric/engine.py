@@ -17,15 +17,52 @@ from .arrays import Arrays
 from .functions import ACTIVATIONS, LOSSES, complement, softmax
 
 
-def forward(spec: Spec, arrays: Arrays, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Net inputs Z[l] and outputs A[l] (A[0] = x), each of shape (samples, units)."""
+def forward(spec: Spec, arrays: Arrays, x: np.ndarray, given: Given | None = None
+            ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Net inputs Z[l] and outputs A[l] (A[0] = x), each of shape (samples, units); with `given`, the
+    net inputs and outputs it holds are taken instead of computed, and the next layers use them."""
     nets, outs = [], [x]
     for l, (w, b) in enumerate(zip(arrays.weights, arrays.biases)):
         z = kernels.matmul(outs[-1], w.T) + b
+        if given:
+            given.put("in", l, z)
         nets.append(z)
         name = spec.activations[l]
-        outs.append(softmax(z) if name == "softmax" else ACTIVATIONS[name][0](z, spec.leaky_slope))
+        a = softmax(z) if name == "softmax" else ACTIVATIONS[name][0](z, spec.leaky_slope)
+        if given:
+            given.put("out", l, a)
+        outs.append(a)
     return nets, outs
+
+
+class Given:
+    """Quantities taken as given instead of computed (a student's own earlier answers, which later
+    ones are judged from): net inputs and outputs (`<s>:in:<label>`, `<s>:out:<label>`) and gradients
+    (`grad:<name>`). A layer whose outputs are given has its activation's derivative and 1 - out taken
+    from them (out (1 - out) for a sigmoid, 1 - out^2 for tanh), as a hand computation takes them."""
+
+    KINDS = ("in", "out")
+
+    def __init__(self, spec: Spec, values: dict[str, float]):
+        self.cells: dict[tuple[str, int], list[tuple[int, int, float]]] = {}
+        self.gradients: dict[str, float] = {}
+        self.outputs: set[int] = set()  # layers (0-based) with a given output
+        where = {label: (l, j) for l, group in enumerate(spec.labels[1:]) for j, label in enumerate(group)}
+        for key, value in values.items():
+            k = keys.parse(key)
+            if k.kind == "grad" and k.sample is None and not k.how and not k.rate:
+                self.gradients[k.args[0]] = value
+            elif k.kind in self.KINDS and k.sample is not None and not k.how and k.args[0] in where:
+                l, j = where[k.args[0]]
+                self.cells.setdefault((k.kind, l), []).append((k.sample, j, value))
+                if k.kind == "out":
+                    self.outputs.add(l)
+            else:
+                raise ValueError(f"{key}: not a quantity that can be given")
+
+    def put(self, kind: str, l: int, array: np.ndarray) -> None:
+        for s, j, value in self.cells.get((kind, l), ()):
+            array[s, j] = value
 
 
 def loss(spec: Spec, arrays: Arrays) -> float:
@@ -43,10 +80,11 @@ def penalty(spec: Spec, arrays: Arrays) -> float:
     return spec.l2 / (2 * len(spec.inputs)) * float(sum(np.sum(w * w) for w in arrays.weights))
 
 
-def quantities(spec: Spec) -> dict[str, float]:
-    """Every quantity of one training step under the keys the derivation uses (inf or nan on overflow)."""
+def quantities(spec: Spec, given: dict[str, float] | None = None) -> dict[str, float]:
+    """Every quantity of one training step under the keys the derivation uses (inf or nan on overflow);
+    with `given`, the quantities it names are taken as given (see Given) and the others follow from them."""
     with np.errstate(all="ignore"):
-        return _quantities(spec)
+        return _quantities(spec, Given(spec, given) if given else None)
 
 
 @dataclass(frozen=True)
@@ -63,23 +101,25 @@ class _Pass:
     deltas: list[np.ndarray]  # dE/din
 
 
-def _quantities(spec: Spec) -> dict[str, float]:
+def _quantities(spec: Spec, given: Given | None = None) -> dict[str, float]:
     arrays = Arrays.from_spec(spec)
     values: dict[str, float] = {} if spec.learning_rate is None else {keys.LEARNING_RATE: spec.learning_rate}
-    run = _backward(spec, arrays, values)
+    run = _backward(spec, arrays, values, given)
     for s in range(len(run.x)):
         _sample(spec, arrays, run, s, values)
-    _step(spec, arrays, run, values)
+    _step(spec, arrays, run, values, given)
     return {key: float(value) for key, value in values.items()}
 
 
-def _backward(spec: Spec, arrays: Arrays, values: dict[str, float]) -> _Pass:
+def _backward(spec: Spec, arrays: Arrays, values: dict[str, float], given: Given | None = None) -> _Pass:
     """The forward pass, then dE/dout and delta layer by layer from the output down, recording each
     activation's derivative (a softmax layer's Jacobian) in `values`."""
     x, t = np.array(spec.inputs, dtype=np.float64), np.array(spec.targets, dtype=np.float64)
-    nets, outs = forward(spec, arrays, x)
+    nets, outs = forward(spec, arrays, x, given)
+    mine = given.outputs if given else set()  # layers whose outputs were given: 1 - out and f' from them
     terms_fn, grad_fn = LOSSES[spec.loss]
-    rest = complement(spec.activations[-1], nets[-1], outs[-1])
+    last = spec.depth - 1
+    rest = 1.0 - outs[-1] if last in mine else complement(spec.activations[-1], nets[-1], outs[-1])
     d_out = grad_fn(outs[-1], t, rest)
     deltas: list[np.ndarray] = [np.empty(0)] * spec.depth
     d_outs: list[np.ndarray] = [np.empty(0)] * spec.depth
@@ -90,15 +130,17 @@ def _backward(spec: Spec, arrays: Arrays, values: dict[str, float]) -> _Pass:
             # d out_k / d in_n = y_k (delta_kn - y_n), y_k (1 - y_k) on the diagonal with 1 - y_k's digits;
             # delta_n = sum_k dE/dy_k * that
             eye = np.eye(y.shape[1])[None]
-            jacobian = y[:, :, None] * ((eye - y[:, None, :]) * (1 - eye)
-                                        + eye * complement("softmax", nets[l - 1], y)[:, None, :])
+            other = 1.0 - y if l - 1 in mine else complement("softmax", nets[l - 1], y)
+            jacobian = y[:, :, None] * ((eye - y[:, None, :]) * (1 - eye) + eye * other[:, None, :])
             deltas[l - 1] = np.einsum("sk,skn->sn", d_out, jacobian)
             for s in range(len(x)):
                 for k, out_label in enumerate(labels):
                     for n, in_label in enumerate(labels):
                         values[keys.d_activation(s, out_label, in_label)] = jacobian[s, k, n]
         else:
-            derivative = ACTIVATIONS[spec.activations[l - 1]][1](nets[l - 1], y, spec.leaky_slope)
+            name = spec.activations[l - 1]
+            derivative = (_FROM_OUTPUT[name](y) if l - 1 in mine and name in _FROM_OUTPUT
+                          else ACTIVATIONS[name][1](nets[l - 1], y, spec.leaky_slope))
             deltas[l - 1] = d_out * derivative
             for s in range(len(x)):
                 for j, label in enumerate(labels):
@@ -142,7 +184,10 @@ def _sample(spec: Spec, arrays: Arrays, run: _Pass, s: int, values: dict[str, fl
             values[keys.sample_gradient(s, p.name)] = sum(delta[j] for j in dests)
 
 
-def _step(spec: Spec, arrays: Arrays, run: _Pass, values: dict[str, float]) -> None:
+_FROM_OUTPUT = {"sigmoid": lambda y: y * (1.0 - y), "tanh": lambda y: 1.0 - y * y}
+
+
+def _step(spec: Spec, arrays: Arrays, run: _Pass, values: dict[str, float], given: Given | None = None) -> None:
     """The quantities of the whole step: the reduced loss, the L2 terms, the gradients and updates."""
     m = len(run.x)
     scale = 1.0 / m if spec.reduction == "mean" else 1.0
@@ -159,6 +204,8 @@ def _step(spec: Spec, arrays: Arrays, run: _Pass, values: dict[str, float]) -> N
         gradient = scale * sum(values[keys.sample_gradient(s, p.name)] for s in range(m))
         if p.kind == "weight":
             gradient += spec.l2 / m * p.value
+        if given and p.name in given.gradients:
+            gradient = given.gradients[p.name]
         values[keys.gradient(p.name)] = gradient
         values[keys.updated(p.name)] = p.value - spec.learning_rate * gradient
     if spec.learning_rate is not None:
