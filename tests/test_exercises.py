@@ -546,3 +546,41 @@ def test_given_right_values_change_nothing(name):
         assert again[key] == pytest.approx(value, rel=1e-9, abs=1e-15), key
     with pytest.raises(ValueError):
         engine.quantities(spec, {"0:delta:o1": 0.1})
+
+
+def _numbers(hint: str) -> list[float]:
+    """The value after each '= ' that ends a $...$ formula of a hint."""
+    return [float(m) for m in re.findall(r"= (-?[\d.]+(?:e-?\d+)?)\$", hint)]
+
+
+@pytest.mark.parametrize("level", ["output-gradient", "hidden-gradient"])
+def test_hints_lead_to_the_answer(level):
+    """Three hints per asked gradient: its chain rule, its factors' formulas, then their numbers, whose
+    products give the answer computed in the test."""
+    from derive.exercises.data import solution
+
+    for v in generate(4, 8, level):
+        (asked,) = v.asked
+        (hints,) = solution(v, "en").hints
+        assert len(hints) == 3
+        name = asked.key.split(":")[1]
+        assert hints[0].startswith("The chain rule: ") and rf"\partial w_{{{name[1:]}}}" in hints[0]
+        assert hints[1].startswith("Each factor as differentiated: ") and "=" in hints[1]
+        d_out, d_act, delta, local = _numbers(hints[2])
+        assert d_out * d_act == pytest.approx(delta, rel=1e-8)
+        assert delta * local == pytest.approx(_independent(v.spec)[asked.key], rel=1e-8)
+
+
+def test_moodle_questions_carry_the_hints_with_a_penalty(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "m"
+    assert main(["exercises", "--level", "full-step", "--count", "2", "--format", "moodle", "--lang", "zh",
+                 "-o", str(out)]) == 0
+    root = ET.parse(out / "exercises.zh.moodle.xml").getroot()
+    questions = [q for q in root if q.get("type") != "category"]
+    for q in questions:
+        hints = q.findall("hint")
+        assert len(hints) == 3 and all(h.get("format") == "html" for h in hints)
+        assert "链式法则" in hints[0].find("text").text and "<math" not in hints[0].find("text").text
+        assert float(q.find("penalty").text) == pytest.approx(1 / 3, abs=1e-6)

@@ -4,6 +4,7 @@ any document."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .. import fmt, keys
 from ..crosscheck import reference, verify
@@ -13,6 +14,7 @@ from ..symbolic import NOTATIONS, Model
 from ..tolerance import Tolerance
 from ..views.markdown import markdown
 from ..views.templates import prose
+from .hints import hints
 from .mistaken import walkthrough
 from .variants import NOTATION, Variant
 
@@ -78,7 +80,18 @@ def worked(variant: Variant) -> dict:
 MAX_HEADING = 6  # Markdown (and HTML) have six heading levels; a seventh # is literal text
 
 
-def solution(variant: Variant, lang: str) -> str:
+@dataclass(frozen=True)
+class Worked:
+    """A variant's worked solution (its Markdown, which str() gives) and each asked quantity's hints."""
+
+    text: str
+    hints: list[list[str]]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def solution(variant: Variant, lang: str) -> Worked:
     """A variant's worked solution of what it asks (verified like any document; without figures): the
     forward pass for outputs, the chains of the asked gradients only (the others in the summary table),
     everything for a full step; its headings two levels down to sit under the variant's heading (never
@@ -87,7 +100,9 @@ def solution(variant: Variant, lang: str) -> str:
     numbers = reference(spec)
     derivation = build(spec, numbers=numbers)
     verify(spec, derivation, numbers)
-    return shifted(markdown(derivation, lang, contents=False))
+    asked = [a.key for a in variant.asked]
+    return Worked(shifted(markdown(derivation, lang, contents=False)),
+                  hints(derivation, asked, prose(lang), variant.mistake, lang))
 
 
 def shifted(text: str) -> str:
