@@ -38,12 +38,13 @@ def recomputed(spec: dict, asked: list[dict], answers: dict[str, float], wrong: 
             value = engine.quantities(network, given).get(key)
             if value is not None:
                 found[key] = value
-        if key in wrong and key in answers and plausible(answers[key], a["value"]) and _givable(network, key):
+        if key in wrong and key in answers and plausible(answers[key], a["value"]) and givable(network, key):
             given[key] = answers[key]
     return found
 
 
-def _givable(network, key: str) -> bool:
+def givable(network, key: str) -> bool:
+    """Whether the step engine can take quantity `key` as given (derive.numeric.engine.Given)."""
     try:
         engine.Given(network, {key: 0.0})
     except ValueError:

@@ -10,6 +10,7 @@ from ..views import html as html_view
 from ..views import tex as tex_view
 from ..views import typeset
 from ..views.templates import environment, messages, prose, stream_template, tidy, tidy_stream
+from . import selfcheck
 from .carry import DEFAULT_RULE
 from .data import json_view, mistaken, solution, view
 from .grade import template_csv
@@ -101,7 +102,11 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
         for stem, text, title in (("exercises", sheet, titles["ex_title"]), ("answers", key, titles["ex_key_title"])):
             if "md" in formats:
                 out[f"{stem}{suffix}.md"] = text.encode("utf-8")
-            if "html" in formats:
+            if "html" in formats and stem == "exercises":  # the sheet checks its own answers
+                hints = [worked.hints for worked in solutions[lang]]
+                out[f"{stem}{suffix}.html"] = selfcheck.page(text, title, lang, variants, tolerance, carry,
+                                                            hints).encode("utf-8")
+            elif "html" in formats:
                 out[f"{stem}{suffix}.html"] = html_view.page(text, title, lang).encode("utf-8")
             if "pdf" in formats:
                 out[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(tex_view.page(text, lang), {}, f"{stem}{suffix}",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import json
 import zlib
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from ..spec.size import refuse_oversize
 from ..spec.vocabulary import LANGUAGES, NOTATIONS
 from ..views.html import body
 from ..views.markdown import markdown
+from ..views.script import embedded, engine, network
 from ..views.templates import environment, messages, render_template, template_root
 from . import graph
 from .numbers import live
@@ -74,8 +74,7 @@ def page(source: str | Path | dict | Spec, lang: str = "en", digits: int = fmt.D
     root = template_root() / "explore"
     return render_template(environment(), "explore.html.j2", lang=lang, t=t, title=t["explore_title"] % {
         "name": spec.name}, graph=graph.svg(spec, numbers, t["explore_graph"]),
-        state=json.dumps(state, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"),
-        engine=(root / "engine.js").read_text(encoding="utf-8"),
+        state=embedded(state), engine=engine(),
         script=(root / "explore.js").read_text(encoding="utf-8"),
         style=(root / "explore.css").read_text(encoding="utf-8"))
 
@@ -87,17 +86,10 @@ def _deflated(text: str) -> str:
 def _state(spec: Spec, names: list[str], digits: int, iterations: int, first: str, variants: dict[str, str]) -> dict:
     """Everything the page's script needs: the network, its starting values, the controls, the
     variants of the document and the words of each language."""
-    params = spec.parameters()
     words = {lang: {key[len("explore_"):]: value for key, value in messages(lang).items()
                     if key.startswith("explore_")} for lang in LANGUAGES}
     return {
-        "net": {"layers": list(spec.layers), "labels": [list(group) for group in spec.labels],
-                "activations": list(spec.activations), "loss": spec.loss, "bias": list(spec.bias),
-                "reduction": spec.reduction, "slope": spec.leaky_slope, "l2": spec.l2, "mode": spec.mode,
-                "params": [{"name": p.name, "kind": p.kind, "layer": p.layer, "dest": p.dest, "src": p.src,
-                            "trainable": p.trainable} for p in params]},
-        "start": {"values": [p.value for p in params], "inputs": [list(row) for row in spec.inputs],
-                  "targets": [list(row) for row in spec.targets], "lr": spec.learning_rate},
+        **network(spec),
         "name": spec.name, "controls": names, "digits": digits, "variant": first, "variants": variants,
         "notations": [n for n in NOTATIONS if any(v.startswith(f"{n}/") for v in variants)],
         "languages": list(LANGUAGES), "words": words,

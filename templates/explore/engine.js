@@ -67,24 +67,33 @@ const DeriveEngine = (() => {
     return { W, b };
   }
 
-  function forward(net, A, x) {
+  // `fix` (optional): values given instead of computed, as {in: {l: {j: v}}, out: {...}} for one sample
+  function forward(net, A, x, fix) {
     const nets = [], outs = [x];
+    const put = (kind, l, array) => Object.entries((fix && fix[kind][l]) || {}).forEach(([j, v]) => { array[j] = v; });
     net.activations.forEach((name, l) => {
       const a = outs[outs.length - 1];
       const z = A.W[l].map((row, j) => row.reduce((sum, w, k) => sum + a[k] * w, 0) + A.b[l][j]);
+      put("in", l, z);
       nets.push(z);
-      outs.push(name === "softmax" ? softmax(z) : z.map((v) => ACTIVATIONS[name][0](v, net.slope)));
+      const y = name === "softmax" ? softmax(z) : z.map((v) => ACTIVATIONS[name][0](v, net.slope));
+      put("out", l, y);
+      outs.push(y);
     });
     return { nets, outs };
   }
 
+  // derive.numeric.engine.Given: a layer whose outputs are given takes 1 - out and its derivative from them
+  const FROM_OUTPUT = { sigmoid: (y) => y * (1 - y), tanh: (y) => 1 - y * y };
+
   // one sample's forward and backward pass: nets, outs, loss terms, dE/dout, activation derivatives
   // (a softmax layer's Jacobian), deltas
-  function pass(net, A, x, t) {
-    const { nets, outs } = forward(net, A, x);
+  function pass(net, A, x, t, fix) {
+    const { nets, outs } = forward(net, A, x, fix);
+    const mine = (l) => Boolean(fix && Object.keys(fix.out[l] || {}).length);
     const depth = net.activations.length, last = net.activations[depth - 1];
     const y = outs[depth], n = y.length;
-    const rest = complement(last, nets[depth - 1], y);
+    const rest = mine(depth - 1) ? y.map((v) => 1 - v) : complement(last, nets[depth - 1], y);
     const [termFn, gradFn] = LOSSES[net.loss];
     const terms = y.map((v, j) => termFn(v, t[j], rest[j], n));
     let dOut = y.map((v, j) => gradFn(v, t[j], rest[j], n));
@@ -93,12 +102,13 @@ const DeriveEngine = (() => {
       dOuts[l - 1] = dOut;
       const a = outs[l], name = net.activations[l - 1];
       if (name === "softmax") {
-        const c = complement("softmax", nets[l - 1], a);
+        const c = mine(l - 1) ? a.map((v) => 1 - v) : complement("softmax", nets[l - 1], a);
         const J = a.map((yk, k) => a.map((yn, m) => yk * (k === m ? c[k] : -yn)));
         slopes[l - 1] = J;
         deltas[l - 1] = a.map((_, m) => settled(dOut.map((g, k) => g * J[k][m])));
       } else {
-        const d = nets[l - 1].map((z, j) => ACTIVATIONS[name][1](z, a[j], net.slope));
+        const d = mine(l - 1) && FROM_OUTPUT[name] ? a.map(FROM_OUTPUT[name])
+          : nets[l - 1].map((z, j) => ACTIVATIONS[name][1](z, a[j], net.slope));
         slopes[l - 1] = d;
         deltas[l - 1] = dOut.map((g, j) => g * d[j]);
       }
@@ -139,12 +149,30 @@ const DeriveEngine = (() => {
     return (net.l2 / (2 * m)) * squares.reduce((a, b) => a + b, 0);
   }
 
-  // every quantity of one training step at `state` ({values, inputs, targets, lr}), by key
-  function quantities(net, state) {
+  // `given` ({key: value}: <s>:in:<label>, <s>:out:<label>, grad:<name>) as each sample's fix and the gradients
+  function fixes(net, given, m) {
+    const where = {};
+    net.labels.slice(1).forEach((group, l) => group.forEach((label, j) => { where[esc(label)] = [l, j]; }));
+    const samples = Array.from({ length: m }, () => ({ in: {}, out: {} })), gradients = {};
+    Object.entries(given || {}).forEach(([key, v]) => {
+      const grad = /^grad:(.*)$/.exec(key), cell = /^(\d+):(in|out):(.*)$/.exec(key);
+      if (grad) gradients[grad[1]] = v;
+      else if (cell && where[cell[3]] && Number(cell[1]) < m) {
+        const [l, j] = where[cell[3]];
+        ((samples[Number(cell[1])][cell[2]][l] ||= {}))[j] = v;
+      } else throw new Error(`${key}: not a quantity that can be given`);
+    });
+    return { samples, gradients };
+  }
+
+  // every quantity of one training step at `state` ({values, inputs, targets, lr}), by key; with
+  // `given`, those quantities are taken as given and the others follow from them
+  function quantities(net, state, given) {
     const A = arrays(net, state.values), q = {}, m = state.inputs.length, labels = net.labels;
     const training = state.lr !== null;
     if (training) q.lr = state.lr;
-    const runs = state.inputs.map((x, s) => pass(net, A, x, state.targets[s]));
+    const fixed = fixes(net, given, m);
+    const runs = state.inputs.map((x, s) => pass(net, A, x, state.targets[s], given ? fixed.samples[s] : null));
     const grads = runs.map((run) => sampleGradients(net, run));
     runs.forEach((run, s) => {
       labels[0].forEach((l, k) => { q[K.x(s, l)] = state.inputs[s][k]; });
@@ -194,6 +222,7 @@ const DeriveEngine = (() => {
         shares.push((net.l2 / m) * state.values[i]);
       }
       if (settled(shares) === 0) gradient = 0;
+      if (p.name in fixed.gradients) gradient = fixed.gradients[p.name];
       q[K.grad(p.name)] = gradient;
       after[i] = q[K.updated(p.name)] = state.values[i] - state.lr * gradient;
     });
