@@ -36,12 +36,16 @@ def write_files(files: dict[str, bytes | Iterable[bytes]], directory: str | Path
     except BaseException:
         _remove_created(created)
         raise
+    inner: list[Path] = []  # folders inside `folder` that names with a / need and this run made
     try:
         for name, data in files.items():
+            _io(folder / name, _inside, folder, name)
+            (stage / name).parent.mkdir(parents=True, exist_ok=True)
             _io(folder / name, _write, stage / name, data)
-        written = _move_in(stage, folder, list(files))
+        written = _move_in(stage, folder, list(files), inner)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
+        _remove_created(sorted(inner, key=lambda p: len(p.parts), reverse=True))
         _remove_created(created)  # empty now that the staging folder is gone
         raise
     shutil.rmtree(stage, ignore_errors=True)  # what is left of it: the old files' copies
@@ -60,14 +64,25 @@ def _write(path: Path, data: bytes | Iterable[bytes]) -> None:
     os.chmod(path, 0o666 & ~_umask())
 
 
-def _move_in(stage: Path, folder: Path, names: list[str]) -> list[Path]:
-    """Rename each staged file over its target, keeping the old file until every rename succeeded."""
+def _inside(folder: Path, name: str) -> None:
+    """A file name may hold folders (prairielearn/full-step/info.json), never leave `folder`."""
+    parts = Path(name).parts
+    if Path(name).is_absolute() or not parts or any(part in ("..", ".") for part in parts):
+        raise UsageError(f"{folder / name}: expected a file name inside {folder}")
+
+
+def _move_in(stage: Path, folder: Path, names: list[str], inner: list[Path]) -> list[Path]:
+    """Rename each staged file over its target, keeping the old file until every rename succeeded;
+    folders the names need are made (and recorded in `inner`)."""
     old = stage / ".old"
     old.mkdir()
     moved: list[str] = []
     try:
         for name in names:
             target = folder / name
+            if target.parent != folder:
+                inner += _io(target.parent, _made, target.parent)
+                (old / name).parent.mkdir(parents=True, exist_ok=True)
             if target.is_symlink() or target.exists():
                 if not target.is_file() or target.is_symlink():
                     raise UsageError(f"{target}: expected a regular file to replace (it is a folder, a link or "

@@ -10,7 +10,7 @@ from ..views import html as html_view
 from ..views import tex as tex_view
 from ..views import typeset
 from ..views.templates import environment, messages, prose, stream_template, tidy, tidy_stream
-from . import selfcheck
+from . import prairielearn, selfcheck
 from .carry import DEFAULT_RULE
 from .data import json_view, mistaken, solution, view
 from .grade import template_csv
@@ -76,7 +76,8 @@ def _streamed(pieces: Iterator[str]) -> Iterator[bytes]:
 
 
 def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, formats: tuple[str, ...],
-          langs: tuple[str, ...], carry: str = DEFAULT_RULE) -> dict[str, bytes | Iterator[bytes]]:
+          langs: tuple[str, ...], carry: str = DEFAULT_RULE, options: dict | None = None
+          ) -> dict[str, bytes | Iterator[bytes]]:
     """Every file of a set: exercises / answers as md, html and pdf per language, exercises.json with
     the blank submissions.csv that `derive grade` reads, and exercises.moodle.xml per language."""
     out: dict[str, bytes] = {}
@@ -111,6 +112,10 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
             if "pdf" in formats:
                 out[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(tex_view.page(text, lang), {}, f"{stem}{suffix}",
                                                                      lang)
+    if "prairielearn" in formats:  # options: what the question's generator draws with
+        drawn = options or {"network": "2-2-2", "activation": "sigmoid", "loss": "half_sse"}
+        for lang in langs:
+            out |= prairielearn.files(variants, tolerance, level, seed, lang, drawn)
     if "moodle" in formats:
         for lang in langs:
             suffix = "" if lang == "en" else f".{lang}"
