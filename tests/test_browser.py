@@ -22,7 +22,9 @@ GALLERY_PAGES = ["two-two-two.html", "two-two-two.zh.html", "diamond.html", "dia
                  "softmax-3443-batch.zh.html", "bias-node.html", "bias-node.zh.html", "exercises/exercises.html",
                  "exercises/exercises.zh.html", "exercises/answers.html", "exercises/answers.zh.html",
                  "find-the-mistake/exercises.html", "find-the-mistake/exercises.zh.html",
-                 "find-the-mistake/answers.html", "find-the-mistake/answers.zh.html"]
+                 "find-the-mistake/answers.html", "find-the-mistake/answers.zh.html",
+                 "exercises/practice.html", "exercises/practice.zh.html", "find-the-mistake/practice.html",
+                 "find-the-mistake/practice.zh.html"]
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The self-checking HTML exercise sheet in headless Chromium: answers typed into its fields are judged
+"""The self-checking HTML exercise sheet (practice.html) in headless Chromium: answers typed into its fields are judged
 by the key's tolerance, a later answer right from the student's own plausible earlier answer is marked
 so (as derive grade --carry-forward does), an absurd earlier answer does not carry, hints come one at
 a time as MathML, and the page fetches nothing."""
@@ -26,7 +26,7 @@ def _set(tmp_path, level: str, lang: str = "en"):
     assert main(["exercises", "--level", level, "--count", "2", "--seed", "6", "--format", "html,json",
                  "--lang", lang, "-o", str(out)]) == 0
     data = json.loads((out / "exercises.json").read_text(encoding="utf-8"))
-    return out / ("exercises.html" if lang == "en" else f"exercises.{lang}.html"), data
+    return out / ("practice.html" if lang == "en" else f"practice.{lang}.html"), data
 
 
 def _answer(browser, variant: int, answers: dict[str, float]) -> dict[str, str]:
@@ -34,7 +34,8 @@ def _answer(browser, variant: int, answers: dict[str, float]) -> dict[str, str]:
     return browser.execute_script("""
         const [variant, answers] = arguments;
         const section = document.querySelectorAll('button.check-variant')[variant];
-        const fields = [...document.querySelectorAll('span.check input')].filter(f => f.id.startsWith(`answer-${variant}-`));
+        const fields = [...document.querySelectorAll('span.check input')]
+          .filter(f => f.id.startsWith(`answer-${variant}-`));
         fields.forEach(f => { f.value = f.dataset.key in answers ? String(answers[f.dataset.key]) : ''; });
         section.click();
         const verdicts = {};

@@ -78,8 +78,9 @@ def _streamed(pieces: Iterator[str]) -> Iterator[bytes]:
 def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, formats: tuple[str, ...],
           langs: tuple[str, ...], carry: str = DEFAULT_RULE, options: dict | None = None
           ) -> dict[str, bytes | Iterator[bytes]]:
-    """Every file of a set: exercises / answers as md, html and pdf per language, exercises.json with
-    the blank submissions.csv that `derive grade` reads, and exercises.moodle.xml per language."""
+    """Every file of a set: exercises / answers as md, html and pdf per language (with html, also
+    practice.html: the sheet that checks its own answers), exercises.json with the blank submissions.csv
+    that `derive grade` reads, exercises.moodle.xml per language, and PrairieLearn's question folders."""
     out: dict[str, bytes] = {}
     if "json" in formats:
         data = json_view(variants, tolerance, level, seed) | {"carry_forward": carry}
@@ -103,12 +104,12 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
         for stem, text, title in (("exercises", sheet, titles["ex_title"]), ("answers", key, titles["ex_key_title"])):
             if "md" in formats:
                 out[f"{stem}{suffix}.md"] = text.encode("utf-8")
-            if "html" in formats and stem == "exercises":  # the sheet checks its own answers
-                hints = [worked.hints for worked in solutions[lang]]
-                out[f"{stem}{suffix}.html"] = selfcheck.page(text, title, lang, variants, tolerance, carry,
-                                                            hints).encode("utf-8")
-            elif "html" in formats:
+            if "html" in formats:
                 out[f"{stem}{suffix}.html"] = html_view.page(text, title, lang).encode("utf-8")
+            if "html" in formats and stem == "exercises":  # the sheet that checks its own answers, for practice
+                hints = [worked.hints for worked in solutions[lang]]
+                out[f"practice{suffix}.html"] = selfcheck.page(text, title, lang, variants, tolerance, carry,
+                                                              hints).encode("utf-8")
             if "pdf" in formats:
                 out[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(tex_view.page(text, lang), {}, f"{stem}{suffix}",
                                                                      lang)
