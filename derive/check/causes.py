@@ -1,11 +1,13 @@
-"""Why a walkthrough's numbers are wrong: human mistakes, each a change of the network that the step
-engine re-runs, and the fewest of them that reproduce the wrong numbers to their written digits.
+"""Why a walkthrough's numbers are wrong: human mistakes, each a change of the network (or of a number
+written) that the step engine re-runs, and the fewest of them that reproduce the wrong numbers to
+their written digits.
 
 The mistakes are data (derive.numeric.slips, shared with the find-the-mistake exercises), found by
 trying each in turn: a neighbour's bias used for a neuron (one bias for a whole layer, article 000's
-out_h2), two weights of a layer swapped. The one that reproduces the most wrong numbers is taken, then the next among
-the rest (at most MAX_CAUSES); each is said only for the numbers it reproduces, and the wrong numbers
-no mistake reproduces are counted as such.
+out_h2), two weights of a layer swapped, a neuron's output copied from its neighbour's line. The one
+that reproduces the most wrong numbers is taken, then the next among the rest (at most MAX_CAUSES);
+each is said only for the numbers it reproduces, and the wrong numbers no mistake reproduces are
+counted as such.
 """
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ import bisect
 import math
 from dataclasses import dataclass
 
-from ..numeric import engine
 from ..numeric.slips import slips
 from ..spec import Spec
 from . import reading
@@ -53,7 +54,7 @@ def causes(spec: Spec, wrong: list) -> tuple[tuple[Cause, ...], int]:
     for n, slip in enumerate(slips(spec)):
         if n >= tries:
             break
-        explained = _reproduced(wrong, units, engine.quantities(slip.spec))
+        explained = _reproduced(wrong, units, slip.quantities())
         if explained:
             candidates.append((slip, explained))
     left, chosen = set(range(len(wrong))), []
@@ -68,7 +69,7 @@ def causes(spec: Spec, wrong: list) -> tuple[tuple[Cause, ...], int]:
     for slip, taken in chosen:
         # a mistake found by its precise numbers also explains the shorter ones it reproduces to their
         # written digits (a swapped weight 0.71, a net input 0.174)
-        shorter = _reproduced(wrong, written, engine.quantities(slip.spec)) & left
+        shorter = _reproduced(wrong, written, slip.quantities()) & left
         left -= shorter
         numbers = sorted(taken | shorter)
         first = wrong[numbers[0]]

@@ -1,5 +1,6 @@
 """Find the mistake: a variant's worked solution with one human mistake made in it (a slip of
-derive.numeric.slips: a neighbour's bias used for a neuron, two weights swapped), every number that
+derive.numeric.slips: a neighbour's bias used for a neuron, two weights swapped, a neuron's output
+copied from its neighbour's line), every number that
 follows from it written as the mistake makes it.
 
 The worked solution is derive's own, built with number markers (derive.derivation.Marks): each
@@ -17,7 +18,6 @@ import numpy as np
 
 from .. import fmt, keys
 from ..derivation import Marks, build
-from ..numeric import engine
 from ..numeric.slips import slips
 from ..spec import Spec, load
 from ..views.markdown import markdown
@@ -80,7 +80,7 @@ def inject(spec: Spec, rng: np.random.Generator) -> Injected | None:
     candidates = list(slips(spec))
     for i in rng.permutation(len(candidates)):
         slip = candidates[int(i)]
-        changed = _changed(text, marks, engine.quantities(slip.spec))
+        changed = _changed(text, marks, slip.quantities())
         if len(changed) >= MIN_WRONG:
             first, wrong, right = changed[0]
             return Injected(slip.kind, slip.names, slip.values, first, wrong, right, len(changed))
@@ -93,7 +93,7 @@ def walkthrough(raw: dict, injected: dict, lang: str) -> tuple[str, list[tuple[s
     spec = load(raw)
     slip = next(s for s in slips(spec) if s.kind == injected["kind"] and list(s.names) == injected["names"])
     text, marks = _marked(spec, lang)
-    values = engine.quantities(slip.spec)
+    values = slip.quantities()
 
     def written(match: re.Match) -> str:
         operand = bool(match[2])
