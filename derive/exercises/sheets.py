@@ -12,7 +12,7 @@ from ..views import typeset
 from ..views.templates import environment, messages, prose, stream_template, tidy, tidy_stream
 from . import prairielearn, selfcheck
 from .carry import DEFAULT_RULE
-from .data import json_view, mistaken, solution, view
+from .data import Worked, json_view, mistaken, solution, view
 from .grade import template_csv
 from .moodle import quiz
 from .variants import Variant
@@ -41,18 +41,22 @@ def _rendered(variants: list[Variant], tolerance: Tolerance, level: str, lang: s
     return sheet, key
 
 
-class _Solutions(Sequence[str]):
+class _Solutions(Sequence[Worked]):
     """The variants' worked solutions, each written when the key reaches it and then let go: a key of a
-    thousand variants streams to its file without ever holding them all."""
+    thousand variants streams to its file without ever holding them all (only the last one is kept, for
+    the template asks for its hints and its text in turn)."""
 
     def __init__(self, variants: list[Variant], lang: str):
         self.variants, self.lang = variants, lang
+        self.last: tuple[int, Worked] | None = None
 
     def __len__(self) -> int:
         return len(self.variants)
 
     def __getitem__(self, index):  # the template asks by position
-        return solution(self.variants[index], self.lang)
+        if self.last is None or self.last[0] != index:
+            self.last = (index, solution(self.variants[index], self.lang))
+        return self.last[1]
 
 
 class _Mistaken(Sequence[tuple[str, list]]):
