@@ -35,6 +35,11 @@ class Tolerance:
         slack = 1 + 1e-9 if self.kind == "significant" else 1
         return abs(answer - exact) <= self.absolute(exact) * slack
 
+    def text(self) -> str:
+        """The tolerance as parse_tolerance reads it: rel:0.01, abs:0.0005, sig:3."""
+        short = {"relative": "rel", "absolute": "abs", "significant": "sig"}[self.kind]
+        return f"{short}:{self.value!r}"
+
     def describe(self) -> dict[str, float | str]:
         return {"kind": self.kind, "value": self.value}
 

@@ -96,7 +96,7 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
     topic = t.ex_title
     out = {}
     count = len(variants[0].asked)
-    generator = dict(options, level=level, tolerance=_text(tolerance), lang=lang)
+    generator = dict(options, level=level, tolerance=tolerance.text(), lang=lang)
     out[f"{root}/{level}/info.json"] = _info(f"{topic}: {level}", topic, level, (level, seed, lang), False)
     out[f"{root}/{level}/question.html"] = _html(count, tolerance)
     out[f"{root}/{level}/server.py"] = _SERVER.format(options=repr(generator))
@@ -107,10 +107,6 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
         out[f"{folder}/question.html"] = _static(_html(count, tolerance, shown["answers"]), shown)
     return {name: text.encode("utf-8") for name, text in out.items()}
 
-
-def _text(tolerance: Tolerance) -> str:
-    short = {"relative": "rel", "absolute": "abs", "significant": "sig"}[tolerance.kind]
-    return f"{short}:{fmt.exact(tolerance.value)}"
 
 
 def generate_question(data: dict, options: dict) -> None:

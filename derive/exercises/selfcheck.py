@@ -9,7 +9,7 @@ from ..spec import load
 from ..tolerance import Tolerance
 from ..views import html as html_view
 from ..views.script import embedded, engine, network
-from ..views.templates import environment, messages, render_template, template_root
+from ..views.templates import environment, prefixed, render_template, template_root
 from .carry import RULES, givable
 from .variants import Variant
 
@@ -18,7 +18,7 @@ def page(text: str, title: str, lang: str, variants: list[Variant], tolerance: T
          hints: list[list[list[str]]]) -> str:
     """The sheet `text` (Markdown) as a self-checking page; `hints`: each variant's, per asked quantity."""
     md = html_view.parser()
-    words = {key[len("sheet_"):]: value for key, value in messages(lang).items() if key.startswith("sheet_")}
+    words = prefixed(lang, "sheet_")
     state = {"credit": RULES[carry], "words": words, "variants": []}
     for v, variant_hints in zip(variants, hints):
         spec = load(v.spec)

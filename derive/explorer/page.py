@@ -26,7 +26,7 @@ from ..spec.vocabulary import LANGUAGES, NOTATIONS
 from ..views.html import body
 from ..views.markdown import markdown
 from ..views.script import embedded, engine, network
-from ..views.templates import environment, messages, render_template, template_root
+from ..views.templates import environment, messages, prefixed, render_template, template_root
 from . import graph
 from .numbers import live
 
@@ -86,8 +86,7 @@ def _deflated(text: str) -> str:
 def _state(spec: Spec, names: list[str], digits: int, iterations: int, first: str, variants: dict[str, str]) -> dict:
     """Everything the page's script needs: the network, its starting values, the controls, the
     variants of the document and the words of each language."""
-    words = {lang: {key[len("explore_"):]: value for key, value in messages(lang).items()
-                    if key.startswith("explore_")} for lang in LANGUAGES}
+    words = {lang: prefixed(lang, "explore_") for lang in LANGUAGES}
     return {
         **network(spec),
         "name": spec.name, "controls": names, "digits": digits, "variant": first, "variants": variants,

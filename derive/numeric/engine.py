@@ -14,7 +14,7 @@ from .. import keys
 from ..spec import Spec
 from . import kernels
 from .arrays import Arrays
-from .functions import ACTIVATIONS, LOSSES, complement, softmax
+from .functions import ACTIVATIONS, FROM_OUTPUT, LOSSES, complement, softmax
 
 
 def forward(spec: Spec, arrays: Arrays, x: np.ndarray, given: Given | None = None
@@ -139,7 +139,7 @@ def _backward(spec: Spec, arrays: Arrays, values: dict[str, float], given: Given
                         values[keys.d_activation(s, out_label, in_label)] = jacobian[s, k, n]
         else:
             name = spec.activations[l - 1]
-            derivative = (_FROM_OUTPUT[name](y) if l - 1 in mine and name in _FROM_OUTPUT
+            derivative = (FROM_OUTPUT[name](y) if l - 1 in mine and name in FROM_OUTPUT
                           else ACTIVATIONS[name][1](nets[l - 1], y, spec.leaky_slope))
             deltas[l - 1] = d_out * derivative
             for s in range(len(x)):
@@ -182,9 +182,6 @@ def _sample(spec: Spec, arrays: Arrays, run: _Pass, s: int, values: dict[str, fl
             for j in dests:
                 values[keys.d_net_d_param(s, labels[p.layer][j], p.name)] = 1.0
             values[keys.sample_gradient(s, p.name)] = sum(delta[j] for j in dests)
-
-
-_FROM_OUTPUT = {"sigmoid": lambda y: y * (1.0 - y), "tanh": lambda y: 1.0 - y * y}
 
 
 def _step(spec: Spec, arrays: Arrays, run: _Pass, values: dict[str, float], given: Given | None = None) -> None:

@@ -19,6 +19,11 @@ ACTIVATIONS = {
 }
 
 
+# f' as a formula of the output y = f(z), as a hand computation writes it (out (1 - out), 1 - out^2): the
+# derivative taken from a given output (derive.numeric.engine.Given) or at the wrong value (mistakes)
+FROM_OUTPUT = {"sigmoid": lambda y: y * (1.0 - y), "tanh": lambda y: 1.0 - y * y}
+
+
 def _tanh_slope(z: np.ndarray) -> np.ndarray:
     """1 - tanh(z)^2 as (1 - |a|)(1 + |a|), with 1 - |a| = 2 / (1 + e^{2|z|}) keeping its digits where
     tanh rounds to +-1 (1 - a * a would be 0 there)."""

@@ -21,7 +21,7 @@ from ..spec import Spec
 from . import kernels
 from .arrays import Arrays
 from .engine import forward
-from .functions import ACTIVATIONS, LOSSES, complement
+from .functions import ACTIVATIONS, FROM_OUTPUT, LOSSES, complement
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,6 @@ MISTAKES = (
     Mistake("updated-weights", "hidden dE/dout is sent back through weights already updated", "updated", "network"),
 )
 
-_FROM_OUTPUT = {"sigmoid": lambda v: v * (1.0 - v), "tanh": lambda v: 1.0 - v * v}
 
 
 def instances(spec: Spec) -> tuple[Instance, ...]:
@@ -85,8 +84,8 @@ def _applies(spec: Spec, option: str, l: int) -> bool:
     name = spec.activations[l - 1] if l else ""
     return {
         "skip": name not in ("linear", "step"),
-        "at_output": name in _FROM_OUTPUT,  # relu'(relu(z)) = relu'(z): no mistake to see
-        "out_formula": name in _FROM_OUTPUT,
+        "at_output": name in FROM_OUTPUT,  # relu'(relu(z)) = relu'(z): no mistake to see
+        "out_formula": name in FROM_OUTPUT,
         "transposed": 1 <= l < spec.depth and spec.layers[l] == spec.layers[l + 1] and spec.layers[l] > 1,
         "sign": True,
         "sum_for_mean": spec.reduction == "mean" and m > 1,
@@ -203,7 +202,7 @@ def _through(spec: Spec, l: int, g: np.ndarray, z: np.ndarray, a: np.ndarray, o:
     if l in o.at_output:
         d = derivative(a, function(a, slope), slope)
     elif l in o.out_formula:
-        d = _FROM_OUTPUT[name](z)
+        d = FROM_OUTPUT[name](z)
     else:
         d = derivative(z, a, slope)
     return g * d, d

@@ -48,6 +48,11 @@ def messages(lang: str) -> dict[str, str]:
     return dict(_messages(lang))
 
 
+def prefixed(lang: str, prefix: str) -> dict[str, str]:
+    """The messages of `lang` whose keys start with `prefix`, without it (the words a page's script shows)."""
+    return {key[len(prefix):]: value for key, value in messages(lang).items() if key.startswith(prefix)}
+
+
 @functools.cache
 def _messages(lang: str) -> dict[str, str]:
     return tomllib.loads((template_root() / "lang" / f"{lang}.toml").read_text(encoding="utf-8"))
