@@ -101,7 +101,7 @@ def _exercises_parser(commands) -> None:
     ex.add_argument("--loss", default="half_sse", help="half_sse (default) or mse")
     ex.add_argument("--tolerance", default="rel:0.01", help="rel:R, abs:A or sig:N (default rel:0.01)")
     ex.add_argument("--format", default="md,json",
-                    help="comma-separated: md, html, pdf, json, moodle, prairielearn (default: md,json)")
+                    help="comma-separated: md, html, pdf, json, moodle, prairielearn, qti (default: md,json)")
     ex.add_argument("--lang", default="en", help="en, zh, or both as en,zh (default: en)")
     ex.add_argument("-o", "--output", default=".", help="output folder (default: the current folder)")
     ex.add_argument("--carry-forward", default="partial", choices=("full", "partial", "none"),

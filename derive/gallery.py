@@ -32,7 +32,7 @@ def formats(name: str, everything: bool = False, pdf: bool = True) -> tuple[str,
 
 
 def sheet_formats(everything: bool = False, pdf: bool = True) -> tuple[str, ...]:
-    chosen = ("md", "json") + (("html", "pdf", "moodle") if everything else ())
+    chosen = ("md", "json") + (("html", "pdf", "moodle", "prairielearn", "qti") if everything else ())
     return tuple(f for f in chosen if pdf or f != "pdf")
 
 

@@ -48,7 +48,9 @@ def test_the_committed_gallery_is_small_and_every_other_file_is_built(root, gall
     for name in derive.spec.preset_names():
         for lang in gallery_module.GALLERY_LANGS:
             assert {derive.file_name(name, fmt, lang) for fmt in ("md", "html", "tex", "json")} <= built
-    assert {"exercises/exercises.moodle.xml", "exercises/answers.zh.html"} <= built
+    assert {"exercises/exercises.moodle.xml", "exercises/answers.zh.html", "exercises/exercises.zh.qti.zip",
+            "exercises/practice.html", "find-the-mistake/exercises.qti.zip",
+            "exercises/prairielearn/hidden-gradient/server.py"} <= built
     assert {f"explore/{name}.html" for name in derive.spec.preset_names()} <= built
 
 

@@ -10,7 +10,7 @@ from .choices import choices
 
 
 def run(args: argparse.Namespace) -> int:
-    formats = choices(args.format, ("md", "html", "pdf", "json", "moodle", "prairielearn"), "--format")
+    formats = choices(args.format, ("md", "html", "pdf", "json", "moodle", "prairielearn", "qti"), "--format")
     langs = choices(args.lang, LANGUAGES, "--lang")
     tolerance = exercises.parse_tolerance(args.tolerance)
     variants = exercises.generate(args.count, args.seed, args.level, args.network, args.activation, args.loss)

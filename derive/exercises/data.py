@@ -13,7 +13,7 @@ from ..spec import load
 from ..symbolic import NOTATIONS, Model
 from ..tolerance import Tolerance
 from ..views.markdown import markdown
-from ..views.templates import prose
+from ..views.templates import environment, prose, render_template
 from .hints import hints
 from .mistaken import walkthrough
 from .variants import NOTATION, Variant
@@ -53,6 +53,18 @@ def _mistake(mistake: dict | None, several: bool) -> dict | None:
             "vb": fmt.plain(values[1]), "first": {lang: keys.readable(mistake["first"], lang, several)
                                                   for lang in keys.LANGUAGES},
             "wrong": fmt.plain(mistake["wrong"]), "right": fmt.plain(mistake["right"]), "count": mistake["count"]}
+
+
+def question(variant: Variant, tolerance: Tolerance, level: str, lang: str, blanks: list[str],
+             linked: str = "") -> str:
+    """One variant as an LMS question shows it, in Markdown: the task, the tolerance, the givens (for
+    find-the-mistake, the worked solution with its mistake; with `linked`, a Markdown link to a page
+    that holds them instead) and the asked quantities, each followed by its entry of `blanks` (a cloze
+    field, or nothing where the LMS puts the answer box)."""
+    walked = [mistaken(variant, lang)] if variant.mistake and not linked else []
+    return render_template(environment(), "exercises.md.j2", s=view([variant], tolerance, level), t=prose(lang),
+                           answers=False, solutions=[], question=True, blanks=blanks, lang=lang, mistaken=walked,
+                           linked=linked)
 
 
 def json_view(variants: list[Variant], tolerance: Tolerance, level: str, seed: int) -> dict:

@@ -15,8 +15,9 @@ import xml.etree.ElementTree as ET
 from .. import fmt
 from ..tolerance import Tolerance
 from ..views.html import parser
-from ..views.templates import environment, prose, render_template
-from .data import mistaken, solution, view
+from ..views.templates import prose
+from .data import question as question_text
+from .data import solution
 from .variants import Variant
 
 PENALTY = "0.3333333"  # of each try after the first, which reveals the next hint
@@ -33,22 +34,19 @@ def quiz(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
     """The Moodle XML of every variant, in a category named after the level (`solutions`: the
     variants' worked solutions, when already written)."""
     t = prose(lang)
-    env = environment()
     md = parser("tex")
     root = ET.Element("quiz")
     category = ET.SubElement(root, "question", {"type": "category"})
     _text(category, "category", f"$course$/derive/{level}")
     solutions = solutions or [solution(v, lang) for v in variants]
     for v, worked in zip(variants, solutions):
-        data = view([v], tolerance, level)
         single = len(v.asked) == 1
         if single:
             blanks = [""]
         else:
             blanks = [f"{{1:NUMERICAL:={fmt.exact(a.value)}:{fmt.exact(tolerance.absolute(a.value))}}}"
                       for a in v.asked]
-        text = render_template(env, "exercises.md.j2", s=data, t=t, answers=False, solutions=[], question=True,
-                               blanks=blanks, lang=lang, mistaken=[mistaken(v, lang)] if v.mistake else [])
+        text = question_text(v, tolerance, level, lang, blanks)
         question = ET.SubElement(root, "question", {"type": "numerical" if single else "cloze"})
         _text(question, "name", t.ex_variant % {"id": v.id})
         _text(question, "questiontext", md.render(text), "html")

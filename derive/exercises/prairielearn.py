@@ -22,8 +22,8 @@ from html import escape
 from .. import fmt
 from ..tolerance import Tolerance, parse_tolerance
 from ..views.html import parser
-from ..views.templates import environment, prose, render_template
-from .data import mistaken, solution, view
+from ..views.templates import prose
+from .data import question, solution
 from .variants import Variant, generate
 
 ROOT = "prairielearn"
@@ -53,10 +53,7 @@ def parts(variant: Variant, tolerance: Tolerance, level: str, lang: str) -> dict
     """What one variant's question shows: the question's HTML, each asked quantity's label and exact
     value, and the worked solution's HTML."""
     md = parser("tex")
-    walked = [mistaken(variant, lang)] if variant.mistake else []  # find-the-mistake: the solution to read
-    text = render_template(environment(), "exercises.md.j2", s=view([variant], tolerance, level), t=prose(lang),
-                           answers=False, solutions=[], question=True, blanks=["" for _ in variant.asked],
-                           lang=lang, mistaken=walked)
+    text = question(variant, tolerance, level, lang, ["" for _ in variant.asked])
     return {"question": md.render(text), "labels": [f"\\({a.label}\\)" for a in variant.asked],
             "answers": [a.value for a in variant.asked], "solution": md.render(str(solution(variant, lang)))}
 

@@ -10,7 +10,7 @@ from ..views import html as html_view
 from ..views import tex as tex_view
 from ..views import typeset
 from ..views.templates import environment, messages, prose, stream_template, tidy, tidy_stream
-from . import prairielearn, selfcheck
+from . import prairielearn, qti, selfcheck
 from .carry import DEFAULT_RULE
 from .data import Worked, json_view, mistaken, solution, view
 from .grade import template_csv
@@ -84,7 +84,8 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
           ) -> dict[str, bytes | Iterator[bytes]]:
     """Every file of a set: exercises / answers as md, html and pdf per language (with html, also
     practice.html: the sheet that checks its own answers), exercises.json with the blank submissions.csv
-    that `derive grade` reads, exercises.moodle.xml per language, and PrairieLearn's question folders."""
+    that `derive grade` reads, exercises.moodle.xml per language, PrairieLearn's question folders, and
+    exercises.qti.zip per language (QTI 1.2 for Canvas)."""
     out: dict[str, bytes] = {}
     if "json" in formats:
         data = json_view(variants, tolerance, level, seed) | {"carry_forward": carry}
@@ -94,7 +95,7 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
     sheet_formats = {"md", "html", "pdf"} & set(formats)
     # each variant's worked solution, written once per language for the key and the Moodle feedback;
     # for a key in Markdown alone, written as the key streams to its file instead
-    held = bool({"html", "pdf", "moodle"} & set(formats))
+    held = bool({"html", "pdf", "moodle", "qti"} & set(formats))
     solutions = {lang: [solution(v, lang) for v in variants] for lang in (langs if held else ())}
     for lang in langs if sheet_formats else ():
         suffix = "" if lang == "en" else f".{lang}"
@@ -117,13 +118,21 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
             if "pdf" in formats:
                 out[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(tex_view.page(text, lang), {}, f"{stem}{suffix}",
                                                                      lang)
+    return out | _lms(variants, tolerance, level, seed, formats, langs, options, solutions)
+
+
+def _lms(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, formats: tuple[str, ...],
+         langs: tuple[str, ...], options: dict | None, solutions: dict[str, list[Worked]]) -> dict[str, bytes]:
+    """The files for learning management systems: PrairieLearn's question folders, Moodle XML and QTI."""
+    out: dict[str, bytes] = {}
     if "prairielearn" in formats:  # options: what the question's generator draws with
         drawn = options or {"network": "2-2-2", "activation": "sigmoid", "loss": "half_sse"}
         for lang in langs:
             out |= prairielearn.files(variants, tolerance, level, seed, lang, drawn)
-    if "moodle" in formats:
-        for lang in langs:
-            suffix = "" if lang == "en" else f".{lang}"
-            xml = quiz(variants, tolerance, level, lang, solutions[lang])
-            out[f"exercises{suffix}.moodle.xml"] = xml.encode("utf-8")
+    for lang in langs:
+        suffix = "" if lang == "en" else f".{lang}"
+        if "moodle" in formats:
+            out[f"exercises{suffix}.moodle.xml"] = quiz(variants, tolerance, level, lang, solutions[lang]).encode()
+        if "qti" in formats:
+            out[f"exercises{suffix}.qti.zip"] = qti.package(variants, tolerance, level, lang, solutions[lang])
     return out
