@@ -1,9 +1,10 @@
 """The gallery (output/): every built-in example in English and Chinese, as Markdown, JSON and
 figures, which a code-hosting page shows as they are; one example (SHOWCASE) also as a self-contained
-HTML page and a PDF per language; a small exercise set (sheet, key and JSON) and a find-the-mistake set; and an
-explorer page (derive explore) of every example. `derive gallery`
-writes that; `derive gallery --all` also writes every other example's HTML, LaTeX and PDF and the
-exercise set's HTML, PDF and Moodle XML, which the tests build and check without committing them."""
+HTML page and a PDF per language; a small exercise set (sheet, key, JSON and the sheet that checks
+itself, practice.html) and a find-the-mistake set (sheet, key and JSON); and an explorer page (derive explore) of every
+example. `derive gallery` writes that; `derive gallery --all` also writes every other example's HTML,
+LaTeX and PDF and the exercise sets' HTML, PDF, Moodle XML, PrairieLearn folders and QTI packages, which
+the tests build and check without committing them."""
 from __future__ import annotations
 
 import sys
@@ -32,8 +33,14 @@ def formats(name: str, everything: bool = False, pdf: bool = True) -> tuple[str,
 
 
 def sheet_formats(everything: bool = False, pdf: bool = True) -> tuple[str, ...]:
-    chosen = ("md", "json") + (("html", "pdf", "moodle", "prairielearn", "qti") if everything else ())
+    chosen = ("md", "json", "html") + (("pdf", "moodle", "prairielearn", "qti") if everything else ())
     return tuple(f for f in chosen if pdf or f != "pdf")
+
+
+def _kept(folder: str, name: str, everything: bool) -> bool:
+    """Whether an exercise set's file is in the gallery: of the sets' HTML, only the exercise set's
+    practice sheet unless everything is written (the sheets and keys are in Markdown beside it)."""
+    return everything or not name.endswith(".html") or (folder == EXERCISES and name.startswith("practice"))
 
 
 def _derived(name: str) -> Derivation:
@@ -55,7 +62,7 @@ def files(everything: bool = False, pdf: bool = True,
                                      sheet_formats(everything, pdf), GALLERY_LANGS)
     return found | pages | {f"{folder}/{name}": data if isinstance(data, bytes) else b"".join(data)
                             for folder, made in ((EXERCISES, sheets), (MISTAKES, found_mistakes))
-                            for name, data in made.items()}
+                            for name, data in made.items() if _kept(folder, name, everything)}
 
 
 def regenerate_gallery(folder: Path, pdf: bool | None = None, everything: bool = False,
