@@ -126,6 +126,13 @@ def test_derives_own_documents_are_clean(name):
     assert len(report.numbers) > 100
 
 
+def _slipped_out_o1() -> float:
+    """out_o1 of the 2-2-2 network with h2's net input computed with b1, computed here."""
+    sig = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    h1, h2 = sig(0.1 * 0.1 + 0.2 * 0.2 + 0.55), sig(0.3 * 0.1 + 0.4 * 0.2 + 0.55)
+    return sig(0.5 * h1 + 0.6 * h2 + 0.66)
+
+
 def test_article_000_mistakes(capsys):
     """The source article's out_h2 = sigma(0.66) slip and what follows from it are found."""
     article = ROOT.parent / "shared" / "seeds" / "000_321c7f3c83891606.txt"
@@ -146,6 +153,19 @@ def test_article_000_mistakes(capsys):
     assert {f["meant"] for f in wrong if f["cause"] == slip} >= {"in_o1", "out_o1", "E_total"}
     known = [f for f in report["numbers"] if f["verdict"] == "known"]
     assert {f["meant"] for f in known} >= {"w1", "b1", "in_h1", "out_h1", "i1", "t_o1"}
+    # every wrong number follows from three mistakes, each made on top of the one before: h2's net input
+    # with h1's bias, o2's with o1's, and out_o1 used for dE/dout_o1 (the target left out)
+    mistakes = report["mistakes"]
+    assert [(m["kind"], m["names"]) for m in mistakes] == [
+        ("bias", ["h2", "b2", "b1"]), ("bias", ["o2", "b4", "b3"]), ("target_dropped", ["o1", "o1"])]
+    spec = derive.load("two-two-two")
+    biases = {p.name: p.value for p in spec.parameters() if p.kind == "bias"}
+    assert mistakes[0]["values"] == [biases["b2"], biases["b1"]]
+    assert mistakes[2]["values"][1] == pytest.approx(_slipped_out_o1(), rel=1e-12)
+    assert mistakes[0]["first"] == slip and mistakes[0]["right"] == pytest.approx(v["h2"], rel=1e-12)
+    assert "b1 = 0.55" in mistakes[0]["description"]
+    assert report["unexplained"] == 0 and sorted(w for m in mistakes for w in m["numbers"]) == sorted(
+        f"{f['line']}:{f['column']}" for f in wrong)
 
 
 def test_cli_exit_codes_and_bad_input(tmp_path, capsys):

@@ -424,7 +424,7 @@ def test_derive_check_finds_exactly_the_injected_mistake_of_every_kind():
     from derive import load
     from derive.check import check
     from derive.exercises.data import mistaken
-    from derive.numeric.slips import KINDS
+    from derive.numeric.slips import EXERCISES
 
     met = set()
     for seed in range(1, 6):
@@ -437,7 +437,7 @@ def test_derive_check_finds_exactly_the_injected_mistake_of_every_kind():
                 assert report.unexplained <= 0.1 * report.causes[0].count
                 assert listed[0][2] == fmt.plain(v.mistake["right"])
             met.add(v.mistake["kind"])
-    assert met == set(KINDS)
+    assert met == set(EXERCISES)
 
 
 def test_find_the_mistake_sheet_key_and_grading(tmp_path, capsys):

@@ -27,6 +27,7 @@ from ..tolerance import Tolerance
 from . import reading
 from .causes import Cause
 from .causes import causes as mistakes_behind
+from .causes import precision as text_precision
 from .quantities import Index, Quantity, quantities
 from .reading import BrokenEquality, Chain
 
@@ -121,7 +122,7 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
             offsets.append(start)
     found = _consequences(found, offsets, links)
     wrong = [f for f in found if f.verdict in ("suspicious", "consequence") and f.meant]
-    named, unexplained = mistakes_behind(spec, wrong)
+    named, unexplained = mistakes_behind(spec, wrong, rates, text_precision(found))
     return Report(source, tuple(found), tuple(broken), spec.samples, tuple(skipped), tolerance, named, unexplained)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import fmt, keys
 from ..views.templates import environment, prose, render_template, tidy
+from .causes import Cause
 from .classify import Found, Report
 
 
@@ -32,11 +33,18 @@ def view(report: Report, lang: str = "en") -> dict[str, Any]:
             "equalities": [{"line": e.line, "left": e.left, "right": e.right, "left_value": fmt.general(e.left_value),
                             "right_value": fmt.general(e.right_value), "odd": e.odd or ""} for e in report.equalities],
             "skipped": [{"where": f"{k.line}:{k.column}", "text": k.text, "reason": k.reason} for k in report.skipped],
-            "causes": [{"kind": c.kind, "names": c.names, "amounts": [fmt.general(v) for v in c.values],
-                        "count": c.count, "first": c.first} for c in report.causes],
+            "causes": [{"kind": c.kind, "description": describe(c, lang)} for c in report.causes],
             "unexplained": report.unexplained,
             "precision": fmt.general(report.precision) if report.precision else "",
             "tolerance": _tolerance(report)}
+
+
+def describe(cause: Cause, lang: str) -> str:
+    """One mistake found, in a sentence: what it was, how many wrong numbers follow, where the first stands."""
+    names, amounts = cause.names, [fmt.general(v) for v in cause.values]
+    return getattr(prose(lang), f"check_cause_{cause.kind}") % {
+        "count": cause.count, "first": cause.first, "a": names[0], "b": names[1], "c": names[-1],
+        "va": amounts[0], "vb": amounts[1]}
 
 
 def _tolerance(report: Report) -> str:
@@ -57,6 +65,7 @@ def json_view(report: Report, lang: str = "en") -> dict:
                for f in report.numbers]
     return {"source": report.source, "clean": report.clean, "numbers": numbers,
             "equalities": [dataclasses.asdict(e) for e in report.equalities],
-            "skipped": [dataclasses.asdict(k) for k in report.skipped],
-            "causes": [dataclasses.asdict(c) for c in report.causes], "unexplained": report.unexplained,
+            "unread": [dataclasses.asdict(k) for k in report.skipped],
+            "mistakes": [dataclasses.asdict(c) | {"description": describe(c, lang)} for c in report.causes],
+            "unexplained": report.unexplained,
             "precision": report.precision, "tolerance": _tolerance(report) or None}

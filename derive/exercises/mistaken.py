@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import fmt, keys
 from ..derivation import Marks, build
-from ..numeric.slips import slips
+from ..numeric.slips import EXERCISES, slips
 from ..spec import Spec, load
 from ..views.markdown import markdown
 
@@ -77,7 +77,7 @@ def inject(spec: Spec, rng: np.random.Generator) -> Injected | None:
     """A slip drawn at random among those that change at least MIN_WRONG numbers of `spec`'s worked
     solution, or None when none does."""
     text, marks = _marked(spec, "en")
-    candidates = list(slips(spec))
+    candidates = list(slips(spec, EXERCISES))
     for i in rng.permutation(len(candidates)):
         slip = candidates[int(i)]
         changed = _changed(text, marks, slip.quantities())
@@ -91,7 +91,7 @@ def walkthrough(raw: dict, injected: dict, lang: str) -> tuple[str, list[tuple[s
     """The variant's worked solution in `lang` with the mistake made, and the corrected numbers the key
     lists: (the quantity's name, as written, right), at most MAX_LISTED."""
     spec = load(raw)
-    slip = next(s for s in slips(spec) if s.kind == injected["kind"] and list(s.names) == injected["names"])
+    slip = next(s for s in slips(spec, (injected["kind"],)) if list(s.names) == injected["names"])
     text, marks = _marked(spec, lang)
     values = slip.quantities()
 

@@ -37,21 +37,25 @@ def forward(spec: Spec, arrays: Arrays, x: np.ndarray, given: Given | None = Non
 
 class Given:
     """Quantities taken as given instead of computed (a student's own earlier answers, which later
-    ones are judged from): net inputs and outputs (`<s>:in:<label>`, `<s>:out:<label>`) and gradients
-    (`grad:<name>`). A layer whose outputs are given has its activation's derivative and 1 - out taken
-    from them (out (1 - out) for a sigmoid, 1 - out^2 for tanh), as a hand computation takes them."""
+    ones are judged from; a mistake's numbers, derive.numeric.slips): net inputs and outputs
+    (`<s>:in:<label>`, `<s>:out:<label>`), activation derivatives (`<s>:dout/din:<label>`, not of a
+    softmax), errors at an output (`<s>:dE/dout:<label>`), gradients (`grad:<name>`) and updated
+    parameters (`updated:<name>`). A layer whose outputs are given has its activation's derivative and
+    1 - out taken from them (out (1 - out) for a sigmoid, 1 - out^2 for tanh), as a hand computation
+    takes them."""
 
-    KINDS = ("in", "out")
+    KINDS = ("in", "out", "dout/din", "dE/dout")
 
     def __init__(self, spec: Spec, values: dict[str, float]):
         self.cells: dict[tuple[str, int], list[tuple[int, int, float]]] = {}
         self.gradients: dict[str, float] = {}
+        self.updates: dict[str, float] = {}
         self.outputs: set[int] = set()  # layers (0-based) with a given output
         where = {label: (l, j) for l, group in enumerate(spec.labels[1:]) for j, label in enumerate(group)}
         for key, value in values.items():
             k = keys.parse(key)
-            if k.kind == "grad" and k.sample is None and not k.how and not k.rate:
-                self.gradients[k.args[0]] = value
+            if k.kind in ("grad", "updated") and k.sample is None and not k.how and not k.rate:
+                (self.gradients if k.kind == "grad" else self.updates)[k.args[0]] = value
             elif k.kind in self.KINDS and k.sample is not None and not k.how and k.args[0] in where:
                 l, j = where[k.args[0]]
                 self.cells.setdefault((k.kind, l), []).append((k.sample, j, value))
@@ -124,6 +128,8 @@ def _backward(spec: Spec, arrays: Arrays, values: dict[str, float], given: Given
     deltas: list[np.ndarray] = [np.empty(0)] * spec.depth
     d_outs: list[np.ndarray] = [np.empty(0)] * spec.depth
     for l in range(spec.depth, 0, -1):
+        if given:
+            given.put("dE/dout", l - 1, d_out)
         d_outs[l - 1] = d_out
         y, labels = outs[l], spec.labels[l]
         if spec.activations[l - 1] == "softmax":
@@ -141,6 +147,8 @@ def _backward(spec: Spec, arrays: Arrays, values: dict[str, float], given: Given
             name = spec.activations[l - 1]
             derivative = (FROM_OUTPUT[name](y) if l - 1 in mine and name in FROM_OUTPUT
                           else ACTIVATIONS[name][1](nets[l - 1], y, spec.leaky_slope))
+            if given:
+                given.put("dout/din", l - 1, derivative)
             deltas[l - 1] = d_out * derivative
             for s in range(len(x)):
                 for j, label in enumerate(labels):
@@ -204,7 +212,8 @@ def _step(spec: Spec, arrays: Arrays, run: _Pass, values: dict[str, float], give
         if given and p.name in given.gradients:
             gradient = given.gradients[p.name]
         values[keys.gradient(p.name)] = gradient
-        values[keys.updated(p.name)] = p.value - spec.learning_rate * gradient
+        values[keys.updated(p.name)] = given.updates.get(p.name, p.value - spec.learning_rate * gradient) \
+            if given else p.value - spec.learning_rate * gradient
     if spec.learning_rate is not None:
         after = arrays.replaced({p: values[keys.updated(p.name)] for p in spec.parameters() if p.trainable})
         nets, outs = forward(spec, after, run.x)
