@@ -505,3 +505,25 @@ def test_no_mistake_is_named_from_numbers_of_few_digits():
     text = "\n".join(f"$out_h1 = 0.{1000 + i}$" for i in range(5000))
     report = check(derive.load("two-two-two"), text)
     assert report.causes == () and report.unexplained > 4900
+
+
+def test_html_character_references_and_percentages_are_read():
+    """&minus;, &#8722; and &#x2212; are the minus sign of the number after them (at the text's own line
+    and column); a percentage is its hundredth, and one that is no quantity is listed unread, with why."""
+    v = _forward()
+    d_out_o2 = v["o2"] - 0.99  # negative: written with a minus it is right, without it wrong
+    lines = [f"<td>&minus;{abs(d_out_o2):.8f}</td> and <td>&#8722;{v['h1']:.8f}</td>",
+             f"<p>&#x2212;{abs(d_out_o2):.8f}&nbsp;then {v['o1']:.8f}</p>",
+             f"out_o1 is {100 * v['o1']:.6f}% and the error fell by 12.5% in training."]
+    text = "\n".join(lines)
+    report = check(derive.load("two-two-two"), text)
+    by_text = {f.text: f for f in report.numbers}
+    right = by_text[f"−{abs(d_out_o2):.8f}"]
+    assert right.verdict == "known" and right.value == pytest.approx(d_out_o2, abs=1e-8)
+    wrong = by_text[f"−{v['h1']:.8f}"]
+    assert wrong.verdict == "suspicious" and wrong.value < 0
+    after = by_text[f"{v['o1']:.8f}"]
+    assert (after.line, after.column) == (2, lines[1].index(f"{v['o1']:.8f}") + 1) and after.verdict == "known"
+    share = by_text[f"{100 * v['o1']:.6f}"]
+    assert share.verdict == "known" and share.value == pytest.approx(v["o1"], abs=5e-9)
+    assert [(k.text, k.reason) for k in report.skipped] == [("12.5%", "percentage")]

@@ -95,6 +95,7 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
           tolerance: Tolerance | None = None) -> Report:
     """Classify every decimal number of `text` against the network of `spec`; with `tolerance`, a number
     within it of a quantity is that quantity (a source computed in float32 is judged at its precision)."""
+    text = reading.entities(text)  # HTML's &minus;0.5 is -0.5, at the same line and column
     known = Index(quantities(_trained_as_told(spec, text), rates))
     starts = reading.line_starts(text)
     math_spans = _Spans((m.start(), m.end(), None) for m in reading.MATH.finditer(text))
@@ -115,10 +116,15 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
         reason = "label" if tags.at(start) or (prose and number in labels) else None
         if reason is None and prose and _names_a_part(text, starts[line - 1], start, number):
             reason = "section"
+        share = reading.percent(text, m.end())
+        verdict = None if reason else _classify(number, line, column, start, known, sides.at(start), consistent,
+                                                tolerance, 0.01 if share else 1.0)
+        if share and verdict and verdict.verdict not in ("known", "rounding"):
+            reason = "percentage"  # a share of something the network does not compute (the error fell by 12%)
         if reason:
-            skipped.append(Skipped(line, column, number, reason))
+            skipped.append(Skipped(line, column, number + ("%" if share else ""), reason))
         else:
-            found.append(_classify(number, line, column, start, known, sides.at(start), consistent, tolerance))
+            found.append(verdict)
             offsets.append(start)
     found = _consequences(found, offsets, links)
     wrong = [f for f in found if f.verdict in ("suspicious", "consequence") and f.meant]
@@ -231,9 +237,11 @@ def _text_before(chain: Chain, index: int, start: int) -> str:
 
 
 def _classify(number: str, line: int, column: int, start: int, known: Index, found: tuple[Chain, int] | None,
-              consistent: set[int], tolerance: Tolerance | None = None) -> Found:
-    """The verdict on one number; `found` is the equation side it stands in (its chain and index)."""
+              consistent: set[int], tolerance: Tolerance | None = None, scale: float = 1.0) -> Found:
+    """The verdict on one number; `found` is the equation side it stands in (its chain and index);
+    `scale`: what the written number is multiplied by (0.01 for a percentage)."""
     value, last = reading.parse_number(number)
+    value, last = value * scale, last * scale
     decimals = reading.decimals(number)
     # a number is right within half a unit of its last digit, or within the tolerance asked for
     half = max(0.5 * last, tolerance.absolute(value) if tolerance and math.isfinite(value) else 0.0)

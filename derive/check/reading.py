@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import html
 import re
 from dataclasses import dataclass
 
@@ -35,6 +36,29 @@ _SCALE = re.compile(r"(?:\\times|\\cdot|×|·)\s*10\^\{?([-−]?\d+)\}?|[eE]([-+
 _MANTISSA = re.compile(r"[-−]?[\d,]*(?:\.(\d+))?")
 TAG = re.compile(r"[（(]\s*[1-9]\d*(?:\.\d+)+\s*式?\s*[)）]")  # (5.16), (5.24式): an equation's label
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\begin\{(align\*?|aligned|equation\*?)\}.*?\\end\{\1\}|\\\[.*?\\\]", re.S)
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_PERCENT = re.compile(r"\s?(?:%|％|\\%)")
+
+
+def entities(text: str) -> str:
+    """The text with each HTML character reference (&minus;, &#8722;, &#x2212;, &nbsp;) decoded in
+    place, padded with spaces before it to the reference's length, so that every offset, line and
+    column stays the text's own and a minus sign stands right before its number."""
+    def decoded(match: re.Match) -> str:
+        char = html.unescape(match.group())
+        if len(char) != 1:  # not a reference html knows: left as written
+            return match.group()
+        char = " " if char.isspace() else char
+        return " " * (len(match.group()) - 1) + char
+
+    return _ENTITY.sub(decoded, text)
+
+
+def percent(text: str, end: int) -> bool:
+    """Whether the number ending at `end` is a percentage (12.5%, 12.5 %, 12.5％, 12.5\\%)."""
+    return _PERCENT.match(text, end) is not None
 
 
 def line_starts(text: str) -> list[int]:
