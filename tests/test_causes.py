@@ -135,3 +135,34 @@ def test_a_right_walkthrough_names_no_mistake():
         raw = _spec(outputs, samples, square)
         report = check(derive.load(raw), _text(_walk(raw, "none")))
         assert report.causes == () and not report.suspicious
+
+
+@pytest.mark.parametrize("notation", ["in-out", "net-out", "nielsen", "ng", "3b1b"])
+def test_the_mistake_is_named_in_every_notation(notation):
+    """derive's worked solution in each notation, every number written as one mistake of each kind makes
+    it (through the number markers): check reads the names of that notation and names the mistake; the
+    right solution reads clean."""
+    from derive import fmt
+    from derive.derivation import Marks, build
+    from derive.numeric.slips import slips
+    from derive.views.markdown import markdown
+
+    spec = derive.load("two-two-two")
+    marks = Marks(fmt.DEFAULT_DIGITS)
+    text = markdown(build(spec, marks=marks, notation=notation), "en", contents=False)
+
+    def written(values):
+        def put(match):
+            key, right = marks.entries[int(match[1])]
+            return (fmt.operand if match[2] else fmt.latex)(values.get(key, right), marks.digits)
+        return Marks.PATTERN.sub(put, text)
+
+    assert check(spec, written({})).clean
+    kinds = set()
+    for slip in slips(spec):
+        if slip.kind in kinds:
+            continue
+        kinds.add(slip.kind)
+        report = check(spec, written(slip.quantities()))
+        assert [(c.kind, c.names) for c in report.causes][:1] == [(slip.kind, slip.names)], (notation, slip.kind)
+    assert len(kinds) >= 8
