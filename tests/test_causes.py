@@ -166,3 +166,30 @@ def test_the_mistake_is_named_in_every_notation(notation):
         report = check(spec, written(slip.quantities()))
         assert [(c.kind, c.names) for c in report.causes][:1] == [(slip.kind, slip.names)], (notation, slip.kind)
     assert len(kinds) >= 8
+
+
+def test_a_softmax_without_the_exponential_is_named():
+    """A 2-2-3 network with a softmax output whose walkthrough (computed here) takes out = in / sum(in)."""
+    raw = {"network": {"layers": [2, 2, 3], "activation": ["sigmoid", "softmax"], "loss": "cross_entropy"},
+           "params": {"weights": [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55], [0.3, 0.2]]],
+                      "biases": [[0.35, 0.3], [0.6, 0.65, 0.2]]},
+           "data": {"inputs": [[0.05, 0.1]], "targets": [[0.0, 1.0, 0.0]]}, "training": {"learning_rate": 0.5}}
+    W1, W2 = (np.array(w) for w in raw["params"]["weights"])
+    b1, b2 = (np.array(b) for b in raw["params"]["biases"])
+    x, t = np.array(raw["data"]["inputs"][0]), np.array(raw["data"]["targets"][0])
+    h = SIG(W1 @ x + b1)
+    z = W2 @ h + b2
+    y = z / z.sum()  # the mistake: no exponential
+    delta2 = y - t
+    delta1 = (W2.T @ delta2) * h * (1 - h)
+    names = {"E_{\\rm total}": float(-(t * np.log(y)).sum())}
+    names |= {f"{{\\rm out}}_{{o_{{{k + 1}}}}}": y[k] for k in range(3)}
+    grads = [*np.outer(delta1, x).ravel(), *np.outer(delta2, h).ravel(), *delta1, *delta2]
+    params = [*W1.ravel(), *W2.ravel(), *b1, *b2]
+    for n, (g, p) in enumerate(zip(grads, params)):
+        name = f"w_{{{n + 1}}}" if n < 10 else f"b_{{{n - 9}}}"
+        names[f"\\frac{{\\partial E_{{\\rm total}}}}{{\\partial {name}}}"] = g
+        names[f"{{{name}}}^{{+}}"] = p - 0.5 * g
+    report = check(derive.load(raw), _text(names))
+    assert [(c.kind, c.names) for c in report.causes] == [("softmax_no_exp", ("o1", "o1 … o3", "o3"))]
+    assert report.causes[0].values[1] == pytest.approx(y[0], rel=1e-12) and report.unexplained == 0

@@ -27,6 +27,8 @@ The kinds, each with its names (shown as a, b, c: the first, second and last) an
 - target_dropped: an output's error derivative taken as the output itself, out where out - t belongs
   (the value on the line above, article 000's 0.7987 for 0.7887): the output neuron and the neuron
   again; the right dE/dout, the output used;
+- softmax_no_exp: a softmax layer's outputs computed without the exponential, in / sum(in) (only where
+  every such share lies between 0 and 1): the layer; its first output's right value, the one written;
 - transposed: a square layer's weight matrix used transposed (3 x 3 or larger: a 2 x 2 one is a
   swap): the layer; two weights that trade places.
 
@@ -186,6 +188,20 @@ def _target_dropped(spec: Spec, right: Right) -> Iterator[Slip]:
             yield Slip("target_dropped", (label, label), (done, used), spec, given)
 
 
+def _softmax_no_exp(spec: Spec, right: Right) -> Iterator[Slip]:
+    for l in range(1, spec.depth + 1):
+        if spec.activations[l - 1] != "softmax":
+            continue
+        nets = _layer(spec, right, l, keys.net)
+        totals = nets.sum(axis=1, keepdims=True)
+        if np.all(totals != 0):
+            shares = nets / totals
+            if np.all((shares > 0) & (shares < 1)):
+                first = right[keys.out(0, spec.labels[l][0])]
+                yield Slip("softmax_no_exp", _ends(spec, l), (first, float(shares[0, 0])), spec,
+                           _cells(spec, l, keys.out, shares))
+
+
 def _changed_whole(spec: Spec, right: Right) -> Iterator[Slip]:
     """The reduction over the batch, the squared-error loss, a square layer transposed."""
     if spec.samples > 1:
@@ -211,9 +227,10 @@ def _changed_whole(spec: Spec, right: Right) -> Iterator[Slip]:
 
 
 # the few mistakes of a whole layer first, then those of one parameter or neuron (many on a big network)
-MAKERS = (_rate, _prime, _updated, _rounded, _target_dropped, _changed_whole, _bias, _swap, _copied)
-KINDS = ("rate", "prime_output", "prime_net", "updated", "rounded", "target_dropped", "mean_for_sum", "sum_for_mean",
-         "mse_for_half", "half_for_mse", "transposed") + EXERCISES
+MAKERS = (_rate, _prime, _updated, _rounded, _target_dropped, _softmax_no_exp, _changed_whole, _bias, _swap,
+          _copied)
+KINDS = ("rate", "prime_output", "prime_net", "updated", "rounded", "target_dropped", "softmax_no_exp",
+         "mean_for_sum", "sum_for_mean", "mse_for_half", "half_for_mse", "transposed") + EXERCISES
 
 
 def slips(spec: Spec, kinds: tuple[str, ...] = KINDS, base: Slip | None = None) -> Iterator[Slip]:
