@@ -5,10 +5,11 @@ their written digits.
 The mistakes are data (derive.numeric.slips, shared with the find-the-mistake exercises: a
 neighbour's bias, two weights swapped, a copied output, another learning rate for a layer, the
 activation's derivative at the wrong value, the hidden error through updated weights, rounded outputs
-reused, the target left out of dE/dout, a softmax without its exponential, mean for sum, the 1/2 of the squared error, a transposed
-layer), found by trying each in turn. The one that reproduces the most wrong numbers is taken, then
-the next among the rest, made on top of the ones found (at most MAX_CAUSES); each is said only for the
-numbers it reproduces, and the wrong numbers no mistake reproduces are counted as such.
+reused, the target left out of dE/dout, a softmax without its exponential, mean for sum, the 1/2 of
+the squared error, a transposed layer), found by trying each in turn. The one that reproduces the
+most wrong numbers is taken, then the next among the rest, made on top of the ones found (at most
+MAX_CAUSES); each is said only for the numbers it reproduces, and the wrong numbers no mistake
+reproduces are counted as such.
 """
 from __future__ import annotations
 
