@@ -527,3 +527,41 @@ def test_html_character_references_and_percentages_are_read():
     share = by_text[f"{100 * v['o1']:.6f}"]
     assert share.verdict == "known" and share.value == pytest.approx(v["o1"], abs=5e-9)
     assert [(k.text, k.reason) for k in report.skipped] == [("12.5%", "percentage")]
+
+
+def _blog_post(w3: float, w4: float) -> str:
+    """The mazur network's forward pass and the gradient of w5, in the plain text of a blog post (no
+    LaTeX: net_h1 = ..., e^(-net), dE_total/dw5 = a * b * c), computed here with h2's weights w3 and w4."""
+    sig = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    n_h1, n_h2 = 0.15 * 0.05 + 0.2 * 0.1 + 0.35, w3 * 0.05 + w4 * 0.1 + 0.35
+    h1, h2 = sig(n_h1), sig(n_h2)
+    n_o1, n_o2 = 0.4 * h1 + 0.45 * h2 + 0.6, 0.5 * h1 + 0.55 * h2 + 0.6
+    o1, o2 = sig(n_o1), sig(n_o2)
+    e1, e2 = 0.5 * (0.01 - o1) ** 2, 0.5 * (0.99 - o2) ** 2
+    d_out, d_net = o1 - 0.01, o1 * (1 - o1)
+    g5 = d_out * d_net * h1
+    return "\n\n".join([
+        "net_h1 = w1 * i1 + w2 * i2 + b1 * 1",
+        f"net_h1 = 0.15 * 0.05 + 0.2 * 0.1 + 0.35 * 1 = {n_h1:.4f}",
+        f"out_h1 = 1/(1+e^(-net_h1)) = 1/(1+e^(-{n_h1:.4f})) = {h1:.9f}",
+        f"Carrying out the same process for h2 we get: out_h2 = {h2:.9f}",
+        f"net_o1 = 0.4 * {h1:.9f} + 0.45 * {h2:.9f} + 0.6 * 1 = {n_o1:.9f}",
+        f"out_o1 = 1/(1+e^(-net_o1)) = 1/(1+e^(-{n_o1:.9f})) = {o1:.9f}",
+        f"And carrying out the same process for o2 we get: out_o2 = {o2:.9f}",
+        f"E_o1 = 1/2 (target_o1 - out_o1)^2 = 1/2 (0.01 - {o1:.9f})^2 = {e1:.9f}",
+        f"E_o2 = {e2:.9f}, and E_total = E_o1 + E_o2 = {e1:.9f} + {e2:.9f} = {e1 + e2:.9f}",
+        f"dE_total/dout_o1 = -(target_o1 - out_o1) = -(0.01 - {o1:.9f}) = {d_out:.9f}",
+        f"dout_o1/dnet_o1 = out_o1(1 - out_o1) = {o1:.9f}(1 - {o1:.9f}) = {d_net:.9f}",
+        f"dE_total/dw5 = {d_out:.9f} * {d_net:.9f} * {h1:.9f} = {g5:.9f}",
+        f"w5+ = w5 - eta * dE_total/dw5 = 0.4 - 0.5 * {g5:.9f} = {0.4 - 0.5 * g5:.9f}"])
+
+
+def test_a_plain_text_blog_post_is_read_and_its_mistake_named():
+    """Plain-text formulas (no LaTeX) are read: the negated net input in e^(-net) is the net input; with
+    h2's two weights swapped in the text, the swap is named and explains every wrong number."""
+    spec = derive.load("mazur")
+    right = check(spec, _blog_post(0.25, 0.3))
+    assert right.clean and all(f.verdict == "known" for f in right.numbers) and len(right.numbers) > 30
+    wrong = check(spec, _blog_post(0.3, 0.25))
+    assert [(c.kind, c.names) for c in wrong.causes] == [("swap", ("w3", "w4"))] and wrong.unexplained == 0
+    assert wrong.causes[0].count == sum(f.verdict in ("suspicious", "consequence") for f in wrong.numbers) >= 8

@@ -119,6 +119,8 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
         share = reading.percent(text, m.end())
         verdict = None if reason else _classify(number, line, column, start, known, sides.at(start), consistent,
                                                 tolerance, 0.01 if share else 1.0)
+        if verdict and verdict.verdict not in ("known", "rounding") and reading.in_exponent(text, start):
+            verdict = _classify(number, line, column, start, known, None, consistent, tolerance, -1.0)  # e^(-net)
         if share and verdict and verdict.verdict not in ("known", "rounding"):
             reason = "percentage"  # a share of something the network does not compute (the error fell by 12%)
         if reason:
@@ -241,7 +243,7 @@ def _classify(number: str, line: int, column: int, start: int, known: Index, fou
     """The verdict on one number; `found` is the equation side it stands in (its chain and index);
     `scale`: what the written number is multiplied by (0.01 for a percentage)."""
     value, last = reading.parse_number(number)
-    value, last = value * scale, last * scale
+    value, last = value * scale, last * abs(scale)
     decimals = reading.decimals(number)
     # a number is right within half a unit of its last digit, or within the tolerance asked for
     half = max(0.5 * last, tolerance.absolute(value) if tolerance and math.isfinite(value) else 0.0)

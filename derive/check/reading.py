@@ -56,6 +56,15 @@ def entities(text: str) -> str:
     return _ENTITY.sub(decoded, text)
 
 
+_EXPONENT = re.compile(r"(?:\be\s*\^\s*[({]?|\\?exp\s*(?:\\left)?\s*[({])\s*$")
+
+
+def in_exponent(text: str, start: int) -> bool:
+    """Whether the number at `start` is a negative exponent of e (e^(-0.3775), e^{-0.38}, exp(-0.38),
+    \\exp\\left(-0.38): a net input, negated, in a sigmoid written out)."""
+    return text[start] in "-−" and _EXPONENT.search(text, max(0, start - 12), start) is not None
+
+
 def percent(text: str, end: int) -> bool:
     """Whether the number ending at `end` is a percentage (12.5%, 12.5 %, 12.5％, 12.5\\%)."""
     return _PERCENT.match(text, end) is not None
