@@ -161,10 +161,18 @@ def find_the_mistake(folder: str) -> None:
     row("100 find-the-mistake variants with keys, md+json", t, "goal", 5.0, t / 5.0, "under 5 s")
 
 
+def installed() -> None:
+    """derive's modules byte-compiled, as `pip install` leaves them (and SymPy's and NumPy's, which every
+    reference imports): where PYTHONDONTWRITEBYTECODE is set, as on these machines, a fresh process
+    would otherwise compile derive from source on every run, a cost no installed copy pays."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "derive")], check=True)
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--quick", action="store_true", help="skip the slowest references")
     quick = options.parse_args().quick
+    installed()
     print("| what | derive | reference | reference | ratio | goal |")
     print("| --- | --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as folder:
