@@ -98,10 +98,11 @@ def _variant(section: ET.Element, v: Variant, worked: Worked, tolerance: Toleran
     md = parser()
     title = t.ex_variant % {"id": v.id}
     blanks = ["" for _ in v.asked]
-    text, pages = md.render(question(v, tolerance, level, lang, blanks)), {}
+    whole = question(v, tolerance, level, lang, blanks)
+    text, pages = md.render(whole), {}
     if len(text) > QUESTION_TEXT:
         href = f"{PAGES}/{v.id}.html"
-        pages[href] = page(question(v, tolerance, level, lang, blanks), title, lang)
+        pages[href] = page(whole, title, lang)
         text = md.render(question(v, tolerance, level, lang, blanks, linked=f"[{title}]({href})"))
     single = len(v.asked) == 1
     if not single:
