@@ -565,3 +565,22 @@ def test_a_plain_text_blog_post_is_read_and_its_mistake_named():
     wrong = check(spec, _blog_post(0.3, 0.25))
     assert [(c.kind, c.names) for c in wrong.causes] == [("swap", ("w3", "w4"))] and wrong.unexplained == 0
     assert wrong.causes[0].count == sum(f.verdict in ("suspicious", "consequence") for f in wrong.numbers) >= 8
+
+
+@pytest.mark.parametrize("phrase", ["训练{n}次之后，误差为 {loss}。", "迭代了 {n} 次，误差 {loss}", "After {n} rounds the error is {loss}."])
+def test_the_error_after_the_training_a_text_tells_of_is_known(phrase):
+    """A spec without training: the number of iterations the text tells of (in English or Chinese) is
+    trained, and the error after them, trained here by the test's own network, is a known quantity."""
+    spec = derive.load("two-two-two")
+    Ws = [np.array(w, dtype=float) for w in spec.weights]
+    bs = [np.array(b, dtype=float) for b in spec.biases]
+    X, T = np.array(spec.inputs), np.array(spec.targets)
+    acts = list(spec.activations)
+    for _ in range(300):
+        grads = student.backprop(Ws, bs, acts, X, T, "half_sse")
+        Ws = [w - 0.5 * grads[f"W{l + 1}"] for l, w in enumerate(Ws)]
+        bs = [b - 0.5 * grads[f"b{l + 1}"] for l, b in enumerate(bs)]
+    loss = student.loss(Ws, bs, acts, X, T, "half_sse")
+    report = check(spec, phrase.format(n=300, loss=f"{loss:.10f}"))
+    (found,) = report.numbers
+    assert found.verdict == "known" and found.meant == keys.trained_loss(300, None)

@@ -180,8 +180,8 @@ def _names_a_part(text: str, line_start: int, start: int, number: str) -> bool:
 
 
 # "trained for 1,000 iterations", "after 500 epochs", "迭代 1000 次", "1000次迭代"
-_TRAINING = re.compile(r"(\d[\d,]*)\s*(?:iterations|epochs|training steps|次迭代|轮)|迭代\s*(\d[\d,]*)\s*次",
-                       re.IGNORECASE)
+_TRAINING = re.compile(r"(\d[\d,]*)\s*(?:iterations|epochs|training steps|rounds|次迭代|次训练|轮)"
+                       r"|(?:迭代|训练)\s*(?:了\s*)?(\d[\d,]*)\s*(?:次|轮)", re.IGNORECASE)
 
 
 def _trained_as_told(spec: Spec, text: str) -> Spec:
