@@ -567,7 +567,8 @@ def test_a_plain_text_blog_post_is_read_and_its_mistake_named():
     assert wrong.causes[0].count == sum(f.verdict in ("suspicious", "consequence") for f in wrong.numbers) >= 8
 
 
-@pytest.mark.parametrize("phrase", ["训练{n}次之后，误差为 {loss}。", "迭代了 {n} 次，误差 {loss}", "After {n} rounds the error is {loss}."])
+@pytest.mark.parametrize("phrase", ["训练{n}次之后，误差为 {loss}。", "迭代了 {n} 次，误差 {loss}",
+                                    "After {n} rounds the error is {loss}."])
 def test_the_error_after_the_training_a_text_tells_of_is_known(phrase):
     """A spec without training: the number of iterations the text tells of (in English or Chinese) is
     trained, and the error after them, trained here by the test's own network, is a known quantity."""
