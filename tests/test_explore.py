@@ -102,6 +102,9 @@ def _check_numbers(driver, spec: derive.Spec, digits: int = fmt.DEFAULT_DIGITS) 
     shown = driver.execute_script(SHOWN)
     assert shown
     for key, value, form, text, quantity in shown:
+        if value == "":  # a number the values make undefined (the loss after a step too long): a dash
+            assert key not in expected and text == "\u2014", (key, text)
+            continue
         assert key in expected, key
         assert _close(float(value), expected[key], 1e-12), (key, value, expected[key])
         assert text == _text(float(value), form, digits), (key, text)

@@ -21,14 +21,12 @@ from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..spec import Spec
-from ..spec.parse import MAX_ITERATIONS
-from ..spec.size import TRAINING_WORK
 from ..tolerance import Tolerance
 from . import reading
 from .causes import Cause
 from .causes import causes as mistakes_behind
 from .causes import precision as text_precision
-from .quantities import Index, Quantity, quantities
+from .quantities import Index, Quantity, quantities, trained_as_told
 from .reading import BrokenEquality, Chain
 
 _MATRIX = re.compile(r"\\begin\{[a-zA-Z]*matrix\*?\}")
@@ -96,7 +94,7 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
     """Classify every decimal number of `text` against the network of `spec`; with `tolerance`, a number
     within it of a quantity is that quantity (a source computed in float32 is judged at its precision)."""
     text = reading.entities(text)  # HTML's &minus;0.5 is -0.5, at the same line and column
-    known = Index(quantities(_trained_as_told(spec, text), rates))
+    known = Index(quantities(trained_as_told(spec, text), rates))
     starts = reading.line_starts(text)
     math_spans = _Spans((m.start(), m.end(), None) for m in reading.MATH.finditer(text))
     tags = _Spans((m.start(), m.end(), None) for m in reading.TAG.finditer(text))
@@ -117,10 +115,7 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
         if reason is None and prose and _names_a_part(text, starts[line - 1], start, number):
             reason = "section"
         share = reading.percent(text, m.end())
-        verdict = None if reason else _classify(number, line, column, start, known, sides.at(start), consistent,
-                                                tolerance, 0.01 if share else 1.0)
-        if verdict and verdict.verdict not in ("known", "rounding") and reading.in_exponent(text, start):
-            verdict = _classify(number, line, column, start, known, None, consistent, tolerance, -1.0)  # e^(-net)
+        verdict = None if reason else _verdict(text, m, line, column, known, sides.at(start), consistent, tolerance)
         if share and verdict and verdict.verdict not in ("known", "rounding"):
             reason = "percentage"  # a share of something the network does not compute (the error fell by 12%)
         if reason:
@@ -132,6 +127,18 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
     wrong = [f for f in found if f.verdict in ("suspicious", "consequence") and f.meant]
     named, unexplained = mistakes_behind(spec, wrong, rates, text_precision(found))
     return Report(source, tuple(found), tuple(broken), spec.samples, tuple(skipped), tolerance, named, unexplained)
+
+
+def _verdict(text: str, m: re.Match, line: int, column: int, known: Index, side: tuple[Chain, int] | None,
+             consistent: set[int], tolerance: Tolerance | None) -> Found:
+    """The verdict on the number `m` of `text`: a percentage is its hundredth, and a negative exponent of
+    e that is no quantity is read as the net input it negates (e^(-0.3775))."""
+    number, start = m.group(), m.start()
+    share = reading.percent(text, m.end())
+    verdict = _classify(number, line, column, start, known, side, consistent, tolerance, 0.01 if share else 1.0)
+    if verdict.verdict not in ("known", "rounding") and reading.in_exponent(text, start):
+        verdict = _classify(number, line, column, start, known, None, consistent, tolerance, -1.0)
+    return verdict
 
 
 def _consequences(found: list[Found], offsets: list[int], links) -> list[Found]:
@@ -180,22 +187,6 @@ def _names_a_part(text: str, line_start: int, start: int, number: str) -> bool:
 
 
 # "trained for 1,000 iterations", "after 500 epochs", "迭代 1000 次", "1000次迭代"
-_TRAINING = re.compile(r"(\d[\d,]*)\s*(?:iterations|epochs|training steps|rounds|次迭代|次训练|轮)"
-                       r"|(?:迭代|训练)\s*(?:了\s*)?(\d[\d,]*)\s*(?:次|轮)", re.IGNORECASE)
-
-
-def _trained_as_told(spec: Spec, text: str) -> Spec:
-    """A spec without training.iterations, for a text that says it trained for N iterations: trained
-    for the largest such N that derive's limits allow, so that the text's losses after training are
-    quantities too."""
-    if spec.iterations or spec.learning_rate is None:
-        return spec
-    told = [int((m.group(1) or m.group(2)).replace(",", "")) for m in _TRAINING.finditer(text)]
-    told = [n for n in told if 0 < n <= MAX_ITERATIONS
-            and n * spec.samples * len(spec.parameters()) <= TRAINING_WORK]
-    return dataclasses.replace(spec, iterations=max(told)) if told else spec
-
-
 class _Spans:
     """Non-overlapping spans (start, end, payload) of a text, and which one holds a position, by
     bisection: a document of 100,000 numbers is checked in linear time, not quadratic."""

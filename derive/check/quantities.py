@@ -7,6 +7,7 @@ sorted by value answers which of them a written number can be."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from .. import keys
 from ..crosscheck import check_training
 from ..numeric import Arrays, engine, loop
 from ..spec import Spec
+from ..spec.parse import MAX_ITERATIONS
+from ..spec.size import TRAINING_WORK
 
 
 @dataclass(frozen=True)
@@ -219,3 +222,19 @@ class Index:
             normal = norm(symbol)
             self._named[symbol] = [q for q in self.known if q.pattern is not None and q.pattern.search(normal)]
         return self._named[symbol]
+
+
+_TRAINING = re.compile(r"(\d[\d,]*)\s*(?:iterations|epochs|training steps|rounds|次迭代|次训练|轮)"
+                       r"|(?:迭代|训练)\s*(?:了\s*)?(\d[\d,]*)\s*(?:次|轮)", re.IGNORECASE)
+
+
+def trained_as_told(spec: Spec, text: str) -> Spec:
+    """A spec without training.iterations, for a text that says it trained for N iterations: trained
+    for the largest such N that derive's limits allow, so that the text's losses after training are
+    quantities too."""
+    if spec.iterations or spec.learning_rate is None:
+        return spec
+    told = [int((m.group(1) or m.group(2)).replace(",", "")) for m in _TRAINING.finditer(text)]
+    told = [n for n in told if 0 < n <= MAX_ITERATIONS
+            and n * spec.samples * len(spec.parameters()) <= TRAINING_WORK]
+    return dataclasses.replace(spec, iterations=max(told)) if told else spec

@@ -10,6 +10,7 @@ of 0 everywhere, which would make every later one trivial, never carries).
 """
 from __future__ import annotations
 
+from .. import keys
 from ..numeric import engine
 from ..spec import load
 
@@ -17,6 +18,7 @@ RULES = {"full": 1.0, "partial": 0.5, "none": 0.0}  # the credit of an answer ri
 DEFAULT_RULE = "partial"
 PLAUSIBLE = 2.0
 CARRIED = "right from your earlier value"
+FORWARD = ("in", "out", "grad")  # the kinds of answer that carry forward
 
 
 def plausible(answer: float, right: float) -> bool:
@@ -44,7 +46,11 @@ def recomputed(spec: dict, asked: list[dict], answers: dict[str, float], wrong: 
 
 
 def givable(network, key: str) -> bool:
-    """Whether the step engine can take quantity `key` as given (derive.numeric.engine.Given)."""
+    """Whether a student's answer for quantity `key` carries forward: a net input, an output or a
+    gradient the step engine can take as given (derive.numeric.engine.Given, and its JavaScript twin in
+    the practice sheet, take those)."""
+    if keys.parse(key).kind not in FORWARD:
+        return False
     try:
         engine.Given(network, {key: 0.0})
     except ValueError:

@@ -178,6 +178,15 @@
     }
     return inner;
   }
+  function undefine(el) {
+    el.dataset.value = "";
+    if (el.dataset.form === "p4") el.textContent = "\u2014";
+    else {
+      const dash = document.createElementNS(MATH, "mtext");
+      dash.textContent = "\u2014";
+      el.replaceChildren(dash);
+    }
+  }
   function show(el, v) {
     el.dataset.value = String(v);
     if (el.dataset.form === "p4") el.textContent = E.plain(v, 4);
@@ -189,7 +198,10 @@
     for (const v of Object.values(values)) if (!Number.isFinite(v)) finite = false;
     document.querySelectorAll(".q").forEach((el) => {
       const v = values[el.dataset.key];
-      if (v === undefined) return;
+      if (v === undefined) { // no such number at these values (the loss after a step too long): a dash
+        if (el.dataset.value !== "") undefine(el);
+        return;
+      }
       if (all || el.dataset.value !== String(v)) show(el, v);
     });
     notice(finite ? null : "infinite");
