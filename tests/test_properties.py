@@ -35,11 +35,17 @@ STYLES = ["per_neuron", "per_layer", "none", "bias_node"]
 def reference_loss(spec: dict, weights: list[np.ndarray], biases: list[np.ndarray]) -> float:
     total = 0.0
     names, slope = spec["network"]["activation"], spec["network"]["leaky_slope"]
+    logits = names[-1] == "sigmoid" and spec["network"]["loss"] == "bce"
     for x, t in zip(spec["data"]["inputs"], spec["data"]["targets"]):
         a = np.array(x)
         for w, b, name in zip(weights, biases, names):
-            a = FUNCTIONS[name](w @ a + b, slope)
-        total += float(LOSSES[spec["network"]["loss"]](a, np.array(t)))
+            z = w @ a + b
+            a = FUNCTIONS[name](z, slope)
+        if logits:  # the same loss from the net inputs: exact where the sigmoid saturates and 1 - a loses digits
+            t = np.array(t)
+            total += float(np.sum(t * np.logaddexp(0.0, -z) + (1 - t) * np.logaddexp(0.0, z)))
+        else:
+            total += float(LOSSES[spec["network"]["loss"]](a, np.array(t)))
     m = len(spec["data"]["inputs"])
     penalty = spec["training"]["l2"] / (2 * m) * sum(float(np.sum(w * w)) for w in weights)
     return (total / m if spec["network"]["reduction"] == "mean" else total) + penalty
