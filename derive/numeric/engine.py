@@ -212,8 +212,8 @@ def _step(spec: Spec, arrays: Arrays, run: _Pass, values: dict[str, float], give
         if given and p.name in given.gradients:
             gradient = given.gradients[p.name]
         values[keys.gradient(p.name)] = gradient
-        values[keys.updated(p.name)] = given.updates.get(p.name, p.value - spec.learning_rate * gradient) \
-            if given else p.value - spec.learning_rate * gradient
+        update = p.value - spec.learning_rate * gradient
+        values[keys.updated(p.name)] = given.updates.get(p.name, update) if given else update
     if spec.learning_rate is not None:
         after = arrays.replaced({p: values[keys.updated(p.name)] for p in spec.parameters() if p.trainable})
         nets, outs = forward(spec, after, run.x)
