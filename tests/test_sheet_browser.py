@@ -57,6 +57,8 @@ def test_answers_are_judged_with_errors_carried_forward(browser, tmp_path):
     answers["updated:w5"] = weights[4] - rate * answers["grad:w5"]  # worked right from it, here
     answers["grad:w6"] = 0.0  # absurd: never carries
     answers["updated:w6"] = weights[5] - rate * 0.0
+    shown = browser.execute_script("return document.querySelector('main').innerText")
+    assert "CSV" not in shown and "__" not in shown and "grad:w5" not in shown  # a field where the paper has a blank
     verdicts = _answer(browser, 0, answers)
     assert verdicts["grad:w5"] == verdicts["grad:w6"] == verdicts["updated:w6"] == "wrong"
     assert verdicts["updated:w5"] == "right from your earlier value"

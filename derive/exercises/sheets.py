@@ -19,22 +19,30 @@ from .variants import Variant
 
 
 def sheets(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
-           solutions: Sequence[str] | None = None) -> tuple[str, str]:
+           solutions: Sequence[str] | None = None, walked: _Mistaken | None = None) -> tuple[str, str]:
     """The exercise sheet and its answer key, in Markdown (`solutions`: the variants' worked solutions,
-    when already written)."""
-    sheet, key = _rendered(variants, tolerance, level, lang, solutions)
+    when already written; `walked`: their worked solutions with a mistake, when already made)."""
+    sheet, key = _rendered(variants, tolerance, level, lang, solutions, walked)
     return tidy("".join(sheet)), tidy("".join(key))
 
 
+def practice(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
+             walked: _Mistaken | None = None) -> str:
+    """The sheet as the practice page takes it: each asked quantity's key alone where the paper sheet
+    has a blank and says which CSV column its answer goes in (the page puts a field there)."""
+    return tidy("".join(_rendered(variants, tolerance, level, lang, [], walked, practice=True)[0]))
+
+
 def _rendered(variants: list[Variant], tolerance: Tolerance, level: str, lang: str,
-              solutions: Sequence[str] | None = None) -> tuple[Iterator[str], Iterator[str]]:
+              solutions: Sequence[str] | None = None, walked: _Mistaken | None = None,
+              practice: bool = False) -> tuple[Iterator[str], Iterator[str]]:
     """The sheet's and the key's Markdown as the template produces them, piece by piece."""
     t = prose(lang)
     data = view(variants, tolerance, level)
     env = environment()
-    walked = _Mistaken(variants, lang)
+    walked = walked if walked is not None else _Mistaken(variants, lang)
     sheet = stream_template(env, "exercises.md.j2", s=data, t=t, answers=False, solutions=[], question=False,
-                            blanks=[], mistaken=walked, lang=lang)
+                            blanks=[], mistaken=walked, lang=lang, practice=practice)
     key = stream_template(env, "exercises.md.j2", s=data, t=t, answers=True, question=False, blanks=[],
                           solutions=_Solutions(variants, lang) if solutions is None else solutions, mistaken=walked,
                           lang=lang)
@@ -104,7 +112,8 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
             out[f"exercises{suffix}.md"] = tidy("".join(sheet)).encode("utf-8")
             out[f"answers{suffix}.md"] = _streamed(key)
             continue
-        sheet, key = sheets(variants, tolerance, level, lang, solutions[lang])
+        walked = _Mistaken(variants, lang)
+        sheet, key = sheets(variants, tolerance, level, lang, solutions[lang], walked)
         titles = messages(lang)
         for stem, text, title in (("exercises", sheet, titles["ex_title"]), ("answers", key, titles["ex_key_title"])):
             if "md" in formats:
@@ -113,7 +122,8 @@ def files(variants: list[Variant], tolerance: Tolerance, level: str, seed: int, 
                 out[f"{stem}{suffix}.html"] = html_view.page(text, title, lang).encode("utf-8")
             if "html" in formats and stem == "exercises":  # the sheet that checks its own answers, for practice
                 hints = [worked.hints for worked in solutions[lang]]
-                out[f"practice{suffix}.html"] = selfcheck.page(text, title, lang, variants, tolerance, carry,
+                out[f"practice{suffix}.html"] = selfcheck.page(practice(variants, tolerance, level, lang, walked),
+                                                              title, lang, variants, tolerance, carry,
                                                               hints).encode("utf-8")
             if "pdf" in formats:
                 out[f"{stem}{suffix}.pdf"] = typeset.compile_pdf(tex_view.page(text, lang), {}, f"{stem}{suffix}",

@@ -49,7 +49,10 @@
       el.querySelectorAll("li").forEach((li) => {
         const code = li.querySelector("code");
         const asked = code && variant.asked.find((a) => a.key === code.textContent);
-        if (asked) items.push([li, asked]);
+        if (asked) {
+          code.hidden = true; // the key names the field that takes its place
+          items.push([li, asked]);
+        }
       });
     }
     const fields = {};
