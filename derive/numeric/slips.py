@@ -45,13 +45,14 @@ import numpy as np
 
 from .. import keys
 from ..spec import Spec
-from . import engine
+from . import engine, kernels
 
 EXERCISES = ("bias", "swap", "copied")  # the kinds find-the-mistake makes
 RATES = (0.01, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0)  # learning rates a walkthrough may use for one layer
 DECIMALS = (2, 3, 4, 5)  # a rounded output's decimals
-AT_OUTPUT = {"sigmoid": lambda y: (1 / (1 + np.exp(-y))) * (1 - 1 / (1 + np.exp(-y))),
-             "tanh": lambda y: 1 - np.tanh(y) ** 2}
+# the kernels' exp, tanh and product: a mistake's numbers are the same bits on every processor too
+AT_OUTPUT = {"sigmoid": lambda y: (1 / (1 + kernels.exp(-y))) * (1 - 1 / (1 + kernels.exp(-y))),
+             "tanh": lambda y: 1 - kernels.tanh(y) ** 2}
 OF_NET = {"sigmoid": lambda z: z * (1 - z), "tanh": lambda z: 1 - z * z}
 SQUARED = {"half_sse": ("mse", "mse_for_half"), "mse": ("half_sse", "half_for_mse")}
 
@@ -162,7 +163,7 @@ def _updated(spec: Spec, right: Right) -> Iterator[Slip]:
         used = np.array([[right.get(keys.updated(by_place[l + 1, k, j].name), by_place[l + 1, k, j].value)
                           for j in range(len(spec.labels[l]))] for k in range(len(following))])
         deltas = _layer(spec, right, l + 1, keys.delta)
-        wrong, done = deltas @ used, _layer(spec, right, l, keys.d_out)
+        wrong, done = kernels.matmul(deltas, used), _layer(spec, right, l, keys.d_out)
         if not np.allclose(wrong, done, rtol=1e-9, atol=0):
             yield Slip("updated", _ends(spec, l), (float(done[0, 0]), float(wrong[0, 0])), spec,
                        _cells(spec, l, keys.d_out, wrong))
