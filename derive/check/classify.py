@@ -115,7 +115,8 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
         if reason is None and prose and _names_a_part(text, starts[line - 1], start, number):
             reason = "section"
         share = reading.percent(text, m.end())
-        verdict = None if reason else _verdict(text, m, line, column, known, sides.at(start), consistent, tolerance)
+        verdict = None if reason else _verdict(text, m, line, column, known, sides.at(start), consistent, tolerance,
+                                               share)
         if share and verdict and verdict.verdict not in ("known", "rounding"):
             reason = "percentage"  # a share of something the network does not compute (the error fell by 12%)
         if reason:
@@ -130,11 +131,10 @@ def check(spec: Spec, text: str, source: str = "<document>", rates: tuple[float,
 
 
 def _verdict(text: str, m: re.Match, line: int, column: int, known: Index, side: tuple[Chain, int] | None,
-             consistent: set[int], tolerance: Tolerance | None) -> Found:
-    """The verdict on the number `m` of `text`: a percentage is its hundredth, and a negative exponent of
+             consistent: set[int], tolerance: Tolerance | None, share: bool) -> Found:
+    """The verdict on the number `m` of `text`: a percentage (`share`) is its hundredth, and a negative exponent of
     e that is no quantity is read as the net input it negates (e^(-0.3775))."""
     number, start = m.group(), m.start()
-    share = reading.percent(text, m.end())
     verdict = _classify(number, line, column, start, known, side, consistent, tolerance, 0.01 if share else 1.0)
     if verdict.verdict not in ("known", "rounding") and reading.in_exponent(text, start):
         verdict = _classify(number, line, column, start, known, None, consistent, tolerance, -1.0)

@@ -8,7 +8,10 @@ question per asked quantity. Each answer is the exact value with the key's toler
 Canvas itself writes a numerical answer: equal to the value, or within [value - margin, value + margin].
 An answer's feedback is its derivation in three steps (the hints), and the variant's last answer also
 carries the worked solution (for find-the-mistake, the exercise is the solution with its mistake, the
-feedback the right one). Formulas stay TeX between \\( \\) and \\[ \\], which Canvas's MathJax typesets.
+feedback the right one). Formulas are MathML, which Canvas's sanitizer keeps and typesets (its
+detection of TeX between \\( \\) hangs on an account's feature flag). An exercise whose HTML is longer
+than the 16,384 characters Canvas keeps of a question's text is a page of the package, pages/<variant>.html,
+listed in the manifest and linked from the question.
 
 Written with ElementTree, so the XML is well-formed whatever the text holds; each question's HTML is
 escaped text in <mattext texttype="text/html">, as QTI 1.2 carries HTML. Not text2qti, the package that
