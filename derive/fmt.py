@@ -72,3 +72,14 @@ def settled(total: float, terms: Iterable[float]) -> float:
     terms = list(terms)
     bound = len(terms) * sys.float_info.epsilon * math.fsum(abs(t) for t in terms)
     return 0.0 if abs(total) <= bound else total
+
+
+def shared_digits(value: float, others: Iterable[float], digits: int) -> int:
+    """How many of `digits` significant digits `value` can be printed with when `others`, the same
+    number from runs with rounding of their own, differ from it: one fewer than the digits it agrees
+    to with the farthest of them (at least 1); `digits` when it agrees with all to more."""
+    spread = max((abs(value - other) / max(abs(value), abs(other)) for other in others
+                  if other != value and math.isfinite(value) and math.isfinite(other)), default=0.0)
+    if spread == 0.0:
+        return digits
+    return max(1, min(digits, math.floor(-math.log10(spread)) - 1))

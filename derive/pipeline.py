@@ -23,6 +23,10 @@ from .spec.vocabulary import NOTATIONS
 from .views import figures as drawing
 from .views import files
 
+# the seeds of the nudges of the shadow runs, which show how many digits of a training's numbers float64
+# settles (derive.numeric.loop.run, derive.derivation.training.build)
+SHADOWS = (1, 2)
+
 
 def derive(source: str | Path | dict | Spec, *, notation: str | None = None, digits: int = DEFAULT_DIGITS,
            progress: Callable[[int], None] | None = None, formats: tuple[str, ...] | None = None) -> Derivation:
@@ -43,16 +47,19 @@ def derive(source: str | Path | dict | Spec, *, notation: str | None = None, dig
     trained: dict[str, tuple[Spec, Arrays]] = {}  # figure key -> (spec, trained parameters)
     if spec.iterations and spec.learning_rate is not None:
         history = loop.run(spec, progress)
+        shadows = [loop.run(spec, nudge=seed) for seed in SHADOWS]
         numbers = numbers | check_training(spec, history)
         trained["final"] = (spec, history.final)
         compared = []
         for variant in spec.compare_hidden:
             other = loop.run(variant)
+            other_shadows = [loop.run(variant, nudge=seed) for seed in SHADOWS]
             width = variant.layers[1]
             numbers |= {keys.for_hidden(key, width): value for key, value in check_training(variant, other).items()}
             trained[f"hidden:{width}"] = (variant, other.final)
-            compared.append(build_stage.compared(variant, _run(variant, other), digits))
-        training = build_stage.training(spec, _run(spec, history), derivation.parameters, digits, tuple(compared))
+            compared.append(build_stage.compared(variant, _run(variant, other, other_shadows), digits))
+        training = build_stage.training(spec, _run(spec, history, shadows), derivation.parameters, digits,
+                                        tuple(compared))
         derivation = dataclasses.replace(derivation, training=training)
     verify(spec, derivation, numbers)
     screen, printed = drawing.needed(formats)
@@ -64,11 +71,11 @@ def derive(source: str | Path | dict | Spec, *, notation: str | None = None, dig
     return dataclasses.replace(derivation, figures=figures)
 
 
-def _run(spec: Spec, history: loop.History) -> build_stage.Run:
-    """A training history as the plain numbers the document shows."""
+def _run(spec: Spec, history: loop.History, shadows: list[loop.History] = ()) -> build_stage.Run:
+    """A training history as the plain numbers the document shows (with its shadow runs')."""
     final = {p.name: p.value for p in loop.with_arrays(spec, history.final).parameters()}
     return build_stage.Run(history.mode, history.iterations, history.losses, final, history.outputs,
-                           loop.accuracy(spec, history.outputs))
+                           loop.accuracy(spec, history.outputs), tuple(_run(spec, other) for other in shadows))
 
 
 def write(derivation: Derivation, directory: str | Path, formats: tuple[str, ...] = ("md", "json"),

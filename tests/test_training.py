@@ -7,8 +7,10 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+import student
 
 import derive
+from derive import fmt
 from derive.cli import main
 from derive.errors import SpecError
 from derive.numeric import loop as train
@@ -217,3 +219,64 @@ def test_compare_hidden_and_generated_data():
     assert kinds == ["network", "loss", "boundary", "hidden"]
     for f in d.figures:
         assert f.data.startswith(b"\x89PNG\r\n\x1a\n") if f.file.endswith(".png") else f.data.startswith(b"<?xml")
+
+
+def _printed(tex: str) -> tuple[float, float]:
+    """A printed number (1.234 or 1.23 \\times 10^{-6}) and the unit of its last digit."""
+    mantissa, _, power = tex.partition(r" \times 10^{")
+    exponent = int(power.rstrip("}") or 0)
+    decimals = len(mantissa.partition(".")[2])
+    return float(mantissa) * 10.0 ** exponent, 10.0 ** (exponent - decimals)
+
+
+def test_numbers_after_training_print_only_the_digits_float64_settles():
+    """diamond's 5,000 iterations move in the fifth digit between float64 implementations. The test's
+    own network (NumPy's BLAS product and exp, the textbook formulas: rounding of its own) trains the
+    same way; every number printed after training is within one unit of its last digit of it, and the
+    document says that it shortened them."""
+    spec = derive.load("diamond")
+    d = derive.derive(spec, formats=("md",))
+    acts, rate = list(spec.activations), spec.learning_rate
+    Ws, bs = [np.array(w) for w in spec.weights], [np.array(spec.biases[0]), np.zeros(1)]
+    X, T = np.array(spec.inputs), np.array(spec.targets)
+    losses = [student.loss(Ws, bs, acts, X, T, "bce")]
+    for _ in range(spec.iterations):
+        g = student.backprop(Ws, bs, acts, X, T, "bce")
+        Ws, bs = [Ws[0] - rate * g["W1"], Ws[1] - rate * g["W2"]], [bs[0] - rate * g["b1"], bs[1]]
+        losses.append(student.loss(Ws, bs, acts, X, T, "bce"))
+    theirs = dict(zip([f"w{i}" for i in range(1, 13)] + ["b1", "b2", "b3", "b4"],
+                      [*Ws[0].ravel(), *Ws[1].ravel(), *bs[0]]))
+    outputs = student.forward(Ws, bs, acts, X)[1][-1][:, 0]
+    pairs = ([(p.final.tex, theirs[p.name]) for p in d.training.parameters]
+             + [(o.output.tex, y) for o, y in zip(d.training.outputs, outputs)]
+             + [(c.loss.tex, losses[c.iteration]) for c in d.training.checkpoints])
+    assert len(pairs) == 16 + 50 + len(d.training.checkpoints)
+    for tex, expected in pairs:
+        shown, unit = _printed(tex)
+        assert abs(shown - expected) <= unit, (tex, expected)
+    assert d.training.settled is not None and d.training.settled < 10
+    assert d.training.parameters[0].final.tex.count(".") == 1 and len(d.training.parameters[0].final.tex) < 12
+    assert f"as few as {d.training.settled} significant digits" in derive.document(d, "md", "en")
+
+
+def test_a_settled_training_prints_every_digit():
+    """two-two-two over 1,000 iterations: the shadow runs agree to more than 10 digits, so every number
+    keeps the document's 10 and no sentence about rounding is added."""
+    spec = dataclasses.replace(derive.load("two-two-two"), iterations=1000)
+    d = derive.derive(spec, formats=("json",))
+    assert d.training.settled is None
+    percentages = {d.training.drop.key, d.training.tail.key}  # printed with 4 digits
+    assert all(digits == (4 if key in percentages else 10) for key, digits in d.training.digits)
+    assert len(d.training.digits) == len(d.training.parameters) + len(d.training.outputs) + len(
+        d.training.checkpoints) + 2
+
+
+@pytest.mark.parametrize("value, others, digits, expected", [
+    (1.23456789, [1.23456789], 10, 10),  # the same: all digits
+    (1.0, [1.0 + 2e-6], 10, 4),  # agree to 5 digits: print 4
+    (1.0, [1.0 + 2e-12, 1.0 - 3e-7], 10, 5),  # the farthest decides
+    (1.0, [1.5], 10, 1),  # at least one digit
+    (1.0, [1.0 + 1e-13], 6, 6),  # never more than asked
+])
+def test_shared_digits(value, others, digits, expected):
+    assert fmt.shared_digits(value, others, digits) == expected

@@ -58,3 +58,6 @@ class Training:
     rises: int  # iterations after which the loss was higher than before
     accuracy: Value | None  # percent of samples classified right (bce, cross_entropy)
     compared: tuple[Compared, ...] = ()  # training.compare_hidden
+    digits: tuple[tuple[str, int], ...] = ()  # (key, significant digits printed) of every number after training
+    settled: int | None = None  # the fewest significant digits a number is printed with, where float64's
+    # rounding over the iterations leaves fewer than the document's (derive.fmt.shared_digits); else None

@@ -25,6 +25,12 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
     return np.einsum("ij,jk->ik", a, b, out=out)
 
 
+def matmul_t(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """a @ b.T for 2-D arrays, in the same order of additions on every machine: each value one dot
+    product of two rows (the faster of einsum's loops when both rows are contiguous)."""
+    return np.einsum("ij,kj->ik", a, b, out=out)
+
+
 def _map(function, x: np.ndarray, out: np.ndarray | None) -> np.ndarray:
     """function(v) for every v of x, into `out` if given."""
     x = np.asarray(x, dtype=np.float64)

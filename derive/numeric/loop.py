@@ -28,6 +28,8 @@ from . import kernels
 from .arrays import Arrays
 from .functions import ACTIVATIONS, LOSSES, softmax
 
+NUDGES = 61  # rows of nudges, taken in turn
+
 
 @dataclass(frozen=True)
 class History:
@@ -45,31 +47,35 @@ class History:
         return self.snapshots[-1][1]
 
 
-def _sigmoid(z: np.ndarray, out: np.ndarray, slope: float) -> None:
-    np.negative(z, out=out)
-    kernels.exp(out, out=out)
-    out += 1.0
+def _sigmoid(z: np.ndarray, out: np.ndarray, slope: float, kept: np.ndarray) -> None:
+    np.negative(z, out=kept)
+    kernels.exp(kept, out=kept)  # e^-z, kept for the derivative
+    np.add(kept, 1.0, out=out)
     np.reciprocal(out, out=out)
 
 
-def _leaky(z: np.ndarray, out: np.ndarray, slope: float) -> None:
+def _leaky(z: np.ndarray, out: np.ndarray, slope: float, kept: np.ndarray) -> None:
     np.maximum(z, slope * z, out=out)  # slope < 1
 
 
-# name -> f(z, out, slope), writing the activation of z into `out` (a view of the next layer's input)
+# name -> f(z, out, slope, kept), writing the activation of z into `out` (a view of the next layer's
+# input); a sigmoid also writes e^-z into `kept`
 _IN_PLACE = {
     "sigmoid": _sigmoid,
-    "tanh": lambda z, out, slope: kernels.tanh(z, out=out),
-    "relu": lambda z, out, slope: np.maximum(z, 0.0, out=out),
+    "tanh": lambda z, out, slope, kept: kernels.tanh(z, out=out),
+    "relu": lambda z, out, slope, kept: np.maximum(z, 0.0, out=out),
     "leaky_relu": _leaky,
-    "linear": lambda z, out, slope: np.copyto(out, z),
-    "softmax": lambda z, out, slope: np.copyto(out, softmax(z)),
+    "linear": lambda z, out, slope, kept: np.copyto(out, z),
+    "softmax": lambda z, out, slope, kept: np.copyto(out, softmax(z)),
 }
 
 
-# the step engine's tanh' keeps its digits where tanh saturates, at the cost of an exp per value; a
-# training step needs no more than float64's 1 - a^2 (the loop is checked against the engine to 1e-9)
-_DERIVATIVES = {"tanh": lambda z, a, slope: 1.0 - a * a}
+# Derivatives f'(z, a, slope, kept) where the training loop has a cheaper form than the step engine's,
+# as exact and accurate to rounding (the loop is checked against the engine to 1e-9): a sigmoid's
+# a (1 - a) = a^2 e^-z from the e^-z of the forward pass (with its digits where a rounds to 1, like the
+# engine's a / (1 + e^z), and without another exp); tanh' as float64's 1 - a^2 (the engine keeps its
+# digits where tanh saturates, at the cost of an exp)
+_DERIVATIVES = {"sigmoid": lambda z, a, slope, kept: a * a * kept, "tanh": lambda z, a, slope, kept: 1.0 - a * a}
 
 
 class _Loop:
@@ -85,7 +91,7 @@ class _Loop:
         self.depth = spec.depth
         self.slope = spec.leaky_slope
         self.activations = [_IN_PLACE[name] for name in spec.activations]
-        self.derivatives = [None if name == "softmax" else _DERIVATIVES.get(name, ACTIVATIONS[name][1])
+        self.derivatives = [None if name == "softmax" else _DERIVATIVES.get(name, _engines(ACTIVATIONS[name][1]))
                             for name in spec.activations]
         self.softmax = [name == "softmax" for name in spec.activations]
         shapes = [(spec.layers[l + 1], spec.layers[l] + 1) for l in range(self.depth)]
@@ -111,27 +117,28 @@ class _Loop:
         self.t = np.array(spec.targets, dtype=np.float64)
         self.fixed = [g[:, 0] for g, kind in zip(self.grads, self.bias_kind) if kind == "fixed"]
         self.shared = [g[:, 0] for g, kind in zip(self.grads, self.bias_kind) if kind == "shared"]
-        self.transposed = [m.T for m in self.matrices]
-        self._buffers: dict[int, tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = {}
+        self._buffers: dict[int, tuple[list[np.ndarray], ...]] = {}
+        self.nudges: np.ndarray | None = None
+        self.updates = 0
 
-    def buffers(self, m: int) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
-        """Per batch size: each layer's net input, its output with a leading ones column, and that
-        output's view without the ones."""
+    def buffers(self, m: int) -> tuple[list[np.ndarray], ...]:
+        """Per batch size: each layer's net input, its output with a leading ones column, that output's
+        view without the ones, and what its activation keeps for the derivative."""
         if m not in self._buffers:
             nets = [np.empty((m, n)) for n in self.spec.layers[1:]]
             outs = [np.ones((m, n + 1)) for n in self.spec.layers[1:]]
-            self._buffers[m] = (nets, outs, [o[:, 1:] for o in outs])
+            self._buffers[m] = (nets, outs, [o[:, 1:] for o in outs], [np.empty((m, n)) for n in self.spec.layers[1:]])
         return self._buffers[m]
 
-    def forward(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Net inputs and augmented outputs of every layer (outs[0] = x with its ones column)."""
-        nets, outs, views = self.buffers(len(x))
+    def forward(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """Net inputs, augmented outputs (outs[0] = x with its ones column) and kept values of every layer."""
+        nets, outs, views, kept = self.buffers(len(x))
         a, slope = x, self.slope
-        for z, out, view, matrix, f in zip(nets, outs, views, self.transposed, self.activations):
-            kernels.matmul(a, matrix, out=z)
-            f(z, view, slope)
+        for z, out, view, matrix, keep, f in zip(nets, outs, views, self.matrices, kept, self.activations):
+            kernels.matmul_t(a, matrix, out=z)
+            f(z, view, slope, keep)
             a = out
-        return nets, [x, *outs]
+        return nets, [x, *outs], kept
 
     def objective(self, outs: list[np.ndarray], t: np.ndarray) -> float:
         data = float(np.add.reduce(self.terms(outs[-1][:, 1:], t, None), axis=None))
@@ -141,16 +148,17 @@ class _Loop:
             data += self.spec.l2 / (2 * len(t)) * sum(float(np.sum(w * w)) for w in self.weights)
         return data
 
-    def gradients(self, nets: list[np.ndarray], outs: list[np.ndarray], t: np.ndarray) -> np.ndarray:
+    def gradients(self, nets: list[np.ndarray], outs: list[np.ndarray], kept: list[np.ndarray],
+                  t: np.ndarray) -> np.ndarray:
         """dJ/d(parameters) over the samples in `t`, as the flat gradient vector (its views: self.grads)."""
         spec, m = self.spec, len(t)
         last = self.depth - 1
         y = outs[-1][:, 1:]
-        delta = y - t if self.direct else self._through(last, self.loss_grad(y, t, None), nets, outs)
+        delta = y - t if self.direct else self._through(last, self.loss_grad(y, t, None), nets, outs, kept)
         for l in range(last, -1, -1):
             kernels.matmul(delta.T, outs[l], out=self.grads[l])
             if l:
-                delta = self._through(l - 1, kernels.matmul(delta, self.weights[l]), nets, outs)
+                delta = self._through(l - 1, kernels.matmul(delta, self.weights[l]), nets, outs, kept)
         for column in self.fixed:
             column[:] = 0.0
         for column in self.shared:
@@ -162,16 +170,27 @@ class _Loop:
                 g[:, 1:] += spec.l2 / m * w
         return self.grad
 
-    def _through(self, l: int, g: np.ndarray, nets: list[np.ndarray], outs: list[np.ndarray]) -> np.ndarray:
+    def _through(self, l: int, g: np.ndarray, nets: list[np.ndarray], outs: list[np.ndarray],
+                 kept: list[np.ndarray]) -> np.ndarray:
         """dE/d(in) of layer l + 1 from dE/d(out): through the activation's derivative (softmax: its Jacobian)."""
         a = outs[l + 1][:, 1:]
         if self.softmax[l]:
             return a * (g - np.sum(g * a, axis=1, keepdims=True))
-        return g * self.derivatives[l](nets[l], a, self.slope)
+        return g * self.derivatives[l](nets[l], a, self.slope, kept[l])
 
     def update(self, grad: np.ndarray) -> None:
         grad *= self.rate
         self.flat -= grad
+        if self.nudges is not None:
+            self.flat *= self.nudges[self.updates % len(self.nudges)]
+            self.updates += 1
+
+    def nudge(self, seed: int) -> None:
+        """From now on, move every parameter by a few units in the last place (4 to 8), up or down by a
+        seeded draw, after each update: a run with rounding of its own, a little more than an update's,
+        whose spread from the plain run shows how many digits float64 settles after many iterations."""
+        signs = np.random.default_rng(seed).choice((-1.0, 1.0), (NUDGES, self.flat.size))
+        self.nudges = 1.0 + signs * (1 * sys.float_info.epsilon)
 
     def arrays(self, matrices: list[np.ndarray] | None = None) -> Arrays:
         """The parameters (or a gradient's views) as the numeric engine's Arrays."""
@@ -179,16 +198,24 @@ class _Loop:
         return Arrays(tuple(m[:, 1:].copy() for m in matrices), tuple(m[:, 0].copy() for m in matrices))
 
 
-def run(spec: Spec, progress: Callable[[int], None] | None = None) -> History:
-    """Train for spec.iterations; `progress(k)` is told how many iterations are done, now and then."""
+def _engines(derivative: Callable) -> Callable:
+    """The step engine's f'(z, a, slope) as the loop's f'(z, a, slope, kept)."""
+    return lambda z, a, slope, kept: derivative(z, a, slope)
+
+
+def run(spec: Spec, progress: Callable[[int], None] | None = None, nudge: int | None = None) -> History:
+    """Train for spec.iterations; `progress(k)` is told how many iterations are done, now and then.
+    With a `nudge` seed, every update is followed by a nudge of a unit in the last place (_Loop.nudge)."""
     loop = _Loop(spec, Arrays.from_spec(spec))
+    if nudge is not None:
+        loop.nudge(nudge)
     n = spec.iterations
     marks = set(checkpoints(n)) | {tail_start(n)}
     x, t = loop.x, loop.t
     losses = np.empty(n + 1)
     snapshots = []
     report_every = max(1, n // 200)
-    nets, outs = loop.forward(x)
+    nets, outs, kept = loop.forward(x)
     with np.errstate(all="ignore"):
         for k in range(n + 1):
             losses[k] = loop.objective(outs, t)
@@ -200,11 +227,11 @@ def run(spec: Spec, progress: Callable[[int], None] | None = None) -> History:
             if k == n:
                 break
             if spec.mode == "batch":
-                loop.update(loop.gradients(nets, outs, t))
+                loop.update(loop.gradients(nets, outs, kept, t))
             else:
                 for s in range(len(x)):
                     loop.update(loop.gradients(*loop.forward(x[s:s + 1]), t[s:s + 1]))
-            nets, outs = loop.forward(x)
+            nets, outs, kept = loop.forward(x)
             if progress and (k + 1) % report_every == 0:
                 progress(k + 1)
         if not np.all(np.isfinite(losses)):
@@ -214,7 +241,7 @@ def run(spec: Spec, progress: Callable[[int], None] | None = None) -> History:
         if not np.all(np.isfinite(loop.flat)):  # a weight past float64's range (the loss may look finite)
             raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the "
                             "parameters to stay finite", f"parameters beyond {sys.float_info.max:.3g} in training")
-        loop.gradients(nets, outs, t)
+        loop.gradients(nets, outs, kept, t)
     return History(spec.mode, n, tuple(float(v) for v in losses), tuple(snapshots), loop.arrays(loop.grads),
                    tuple(tuple(float(v) for v in row) for row in outs[-1][:, 1:]))
 
@@ -257,6 +284,5 @@ def gradient(spec: Spec) -> dict[str, float]:
     """dJ/dp of every trainable parameter at the spec's own parameters, by this module's backward pass."""
     loop = _Loop(spec, Arrays.from_spec(spec))
     with np.errstate(all="ignore"):
-        nets, outs = loop.forward(loop.x)
-        loop.gradients(nets, outs, loop.t)
+        loop.gradients(*loop.forward(loop.x), loop.t)
     return named(spec, loop.arrays(loop.grads))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..ir import Derivation
+from ..ir import Derivation, Training
 from ..spec.schedule import history
 
 
@@ -60,10 +60,23 @@ def json_view(d: Derivation) -> dict[str, Any]:
         view["training"] = {
             "iterations": d.training.iterations, "mode": d.training.mode, **history(d.training.losses),
             "parameters": {p.name: p.final.value for p in d.training.parameters},
-            "outputs": [outputs_after[s] for s in sorted(outputs_after)]}
+            "outputs": [outputs_after[s] for s in sorted(outputs_after)], "digits": _digits(d.training)}
         if d.training.accuracy:
             view["training"]["accuracy"] = d.training.accuracy.value
     if d.regularization:
         lam, penalty, objective = d.regularization
         view["loss"] |= {"l2": lam.value, "regularization": penalty.value.value, "objective": objective.value.value}
     return view
+
+
+def _digits(training: Training) -> dict[str, Any]:
+    """The significant digits the document prints of the final loss, each parameter and each output:
+    those float64 settles over the iterations (derive.derivation.training.build)."""
+    shown = dict(training.digits)
+    outputs: dict[int, list[int]] = {}
+    for o in training.outputs:
+        outputs.setdefault(o.sample, []).append(shown[o.output.key])
+    return {"loss": shown[training.checkpoints[-1].loss.key],
+            "parameters": {p.name: shown[p.final.key] for p in training.parameters},
+            "outputs": [outputs[s] for s in sorted(outputs)]}
+
