@@ -61,24 +61,25 @@ def test_matmul_is_the_matrix_product():
 
 
 _TRAIN = """
-import hashlib, dataclasses
+import hashlib, dataclasses, sys
 from derive.numeric import loop as train
 from derive.spec import load_preset
-spec = dataclasses.replace(load_preset("diamond"), iterations=300)
+spec = dataclasses.replace(load_preset(sys.argv[1]), iterations=300)
 history = train.run(spec)
 print(hashlib.sha256(repr((history.losses, [a.weights for _, a in history.snapshots])).encode()).hexdigest())
 """
 
 
-def test_training_gives_the_same_bits_without_the_processors_fast_paths():
+@pytest.mark.parametrize("preset", ["diamond", "softmax-3443"])  # the NumPy loop; written-out code (fused)
+def test_training_gives_the_same_bits_without_the_processors_fast_paths(preset):
     import dataclasses
     import hashlib
 
-    spec = dataclasses.replace(load_preset("diamond"), iterations=300)
+    spec = dataclasses.replace(load_preset(preset), iterations=300)
     history = train.run(spec)
     here = hashlib.sha256(repr((history.losses, [a.weights for _, a in history.snapshots])).encode()).hexdigest()
     # NumPy 2.4 names its feature groups X86_V3 / X86_V4; earlier versions name each feature
     features = "X86_V3,X86_V4,AVX512F,AVX512CD,AVX512_SKX,AVX512_CLX,AVX512_CNL,AVX512_ICL,AVX512_SPR,AVX2,FMA3,F16C"
     env = dict(os.environ, NPY_DISABLE_CPU_FEATURES=features, OPENBLAS_CORETYPE="Nehalem")
-    done = subprocess.run([sys.executable, "-c", _TRAIN], env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", _TRAIN, preset], env=env, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == here

@@ -13,38 +13,21 @@ losses[k] is the objective over all samples after k iterations (losses[0]: befor
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import SpecError
 from ..spec import Spec
 from ..spec.schedule import checkpoints, tail_start
-from . import kernels
+from . import fused, kernels
 from .arrays import Arrays
 from .functions import ACTIVATIONS, LOSSES, softmax
+from .history import History, accuracy, named, with_arrays
 
 NUDGES = 61  # rows of nudges, taken in turn
-
-
-@dataclass(frozen=True)
-class History:
-    """What training produced: the loss after each iteration and the parameters at the checkpoints."""
-
-    mode: str
-    iterations: int
-    losses: tuple[float, ...]  # losses[k]: the objective after k iterations
-    snapshots: tuple[tuple[int, Arrays], ...]  # (k, parameters after k iterations) at every checkpoint
-    gradient: Arrays  # the batch gradient at the final parameters
-    outputs: tuple[tuple[float, ...], ...]  # the network's outputs for each sample at the end
-
-    @property
-    def final(self) -> Arrays:
-        return self.snapshots[-1][1]
 
 
 def _sigmoid(z: np.ndarray, out: np.ndarray, slope: float, kept: np.ndarray) -> None:
@@ -116,6 +99,8 @@ class _Loop:
         self.x = np.hstack([np.ones((len(x), 1)), x])
         self.t = np.array(spec.targets, dtype=np.float64)
         self.fixed = [g[:, 0] for g, kind in zip(self.grads, self.bias_kind) if kind == "fixed"]
+        self.fixed_at = [offsets[l] + row * shapes[l][1] for l, kind in enumerate(self.bias_kind) if kind == "fixed"
+                         for row in range(shapes[l][0])]  # their places in the flat vector
         self.shared = [g[:, 0] for g, kind in zip(self.grads, self.bias_kind) if kind == "shared"]
         self._buffers: dict[int, tuple[list[np.ndarray], ...]] = {}
         self.nudges: np.ndarray | None = None
@@ -186,11 +171,12 @@ class _Loop:
             self.updates += 1
 
     def nudge(self, seed: int) -> None:
-        """From now on, move every parameter by a few units in the last place (4 to 8), up or down by a
-        seeded draw, after each update: a run with rounding of its own, a little more than an update's,
-        whose spread from the plain run shows how many digits float64 settles after many iterations."""
+        """From now on, move every parameter that learns by a unit or two in the last place, up or down
+        by a seeded draw, after each update: a run with rounding of its own, whose spread from the plain
+        run shows how many digits float64 settles after many iterations."""
         signs = np.random.default_rng(seed).choice((-1.0, 1.0), (NUDGES, self.flat.size))
-        self.nudges = 1.0 + signs * (1 * sys.float_info.epsilon)
+        signs[:, self.fixed_at] = 0.0  # a bias that does not learn stays where it is
+        self.nudges = 1.0 + signs * sys.float_info.epsilon
 
     def arrays(self, matrices: list[np.ndarray] | None = None) -> Arrays:
         """The parameters (or a gradient's views) as the numeric engine's Arrays."""
@@ -205,16 +191,60 @@ def _engines(derivative: Callable) -> Callable:
 
 def run(spec: Spec, progress: Callable[[int], None] | None = None, nudge: int | None = None) -> History:
     """Train for spec.iterations; `progress(k)` is told how many iterations are done, now and then.
-    With a `nudge` seed, every update is followed by a nudge of a unit in the last place (_Loop.nudge)."""
+    With a `nudge` seed, every update is followed by a nudge of a unit in the last place (_Loop.nudge).
+    A tiny network trains by its written-out code (derive.numeric.fused); one whose run overflows
+    there, and every other, by the NumPy loop."""
+    if fused.fits(spec):
+        with np.errstate(all="ignore"):
+            try:
+                done = _written_out(spec, progress, nudge)
+            except (ArithmeticError, ValueError):  # math.exp's overflow, log(0): the NumPy loop reports it
+                done = None
+        if done is not None:
+            return done
+    return _vectorized(spec, progress, nudge)
+
+
+def _start(spec: Spec, nudge: int | None) -> tuple[_Loop, int, set[int], int]:
     loop = _Loop(spec, Arrays.from_spec(spec))
     if nudge is not None:
         loop.nudge(nudge)
     n = spec.iterations
-    marks = set(checkpoints(n)) | {tail_start(n)}
+    return loop, n, set(checkpoints(n)) | {tail_start(n)}, max(1, n // 200)
+
+
+def _written_out(spec: Spec, progress: Callable[[int], None] | None, nudge: int | None) -> History | None:
+    """The run by the shape's written-out code, between the checkpoints and progress reports; None
+    where a loss or parameter is not finite (the NumPy loop then says where)."""
+    loop, n, marks, report_every = _start(spec, nudge)
+    train = fused.compiled(fused.shape(spec, loop.bias_kind, loop.nudges is not None))
+    samples = np.hstack([loop.x[:, 1:], loop.t]).tolist()
+    nudges = None if loop.nudges is None else loop.nudges.tolist()
+    p, losses, snapshots, used, k = loop.flat.tolist(), [], [], 0, 0
+    for stop in sorted(marks | set(range(report_every, n, report_every)) | {0, n}):
+        if stop > k:
+            p, used = train(p, samples, stop - k, losses, loop.rate, loop.slope, spec.l2, spec.samples, nudges, used)
+            k = stop
+        loop.flat[:] = p
+        if k in marks:
+            snapshots.append((k, loop.arrays()))
+        if progress and k and k % report_every == 0:
+            progress(k)
+    nets, outs, kept = loop.forward(loop.x)
+    losses.append(loop.objective(outs, loop.t))
+    if not (np.all(np.isfinite(losses)) and np.all(np.isfinite(loop.flat))):
+        return None
+    loop.gradients(nets, outs, kept, loop.t)
+    return History(spec.mode, n, tuple(losses), tuple(snapshots), loop.arrays(loop.grads),
+                   tuple(tuple(float(v) for v in row) for row in outs[-1][:, 1:]))
+
+
+def _vectorized(spec: Spec, progress: Callable[[int], None] | None, nudge: int | None) -> History:
+    """The run by the NumPy loop."""
+    loop, n, marks, report_every = _start(spec, nudge)
     x, t = loop.x, loop.t
     losses = np.empty(n + 1)
     snapshots = []
-    report_every = max(1, n // 200)
     nets, outs, kept = loop.forward(x)
     with np.errstate(all="ignore"):
         for k in range(n + 1):
@@ -246,43 +276,12 @@ def run(spec: Spec, progress: Callable[[int], None] | None = None, nudge: int | 
                    tuple(tuple(float(v) for v in row) for row in outs[-1][:, 1:]))
 
 
-def with_arrays(spec: Spec, arrays: Arrays) -> Spec:
-    """The spec with its parameters replaced by `arrays` (each bias style keeps its own shape)."""
-    biases = tuple(() if style == "none" else (float(b[0]),) if style == "per_layer" else tuple(map(float, b))
-                   for style, b in zip(spec.bias, arrays.biases))
-    weights = tuple(tuple(tuple(map(float, row)) for row in w) for w in arrays.weights)
-    return dataclasses.replace(spec, weights=weights, biases=biases)
-
-
-def accuracy(spec: Spec, outputs) -> float | None:
-    """Percent of samples classified right, for the classification losses: every sigmoid output on its
-    target's side of 0.5 (bce), or the largest output where the target is largest (cross_entropy)."""
-    y, t = np.asarray(outputs, dtype=np.float64), np.array(spec.targets, dtype=np.float64)
-    if spec.loss == "bce":
-        right = np.all((y >= 0.5) == (t >= 0.5), axis=1)
-    elif spec.loss == "cross_entropy":
-        right = np.argmax(y, axis=1) == np.argmax(t, axis=1)
-    else:
-        return None
-    return 100.0 * float(np.mean(right))
-
-
-def named(spec: Spec, gradient: Arrays) -> dict[str, float]:
-    """A gradient in the loop's arrays, by trainable parameter name."""
-    by_name = {}
-    for p in spec.parameters():
-        if not p.trainable:
-            continue
-        if p.kind == "weight":
-            by_name[p.name] = float(gradient.weights[p.layer - 1][p.dest, p.src])
-        else:
-            by_name[p.name] = float(gradient.biases[p.layer - 1][0 if p.dest is None else p.dest])
-    return by_name
-
-
 def gradient(spec: Spec) -> dict[str, float]:
     """dJ/dp of every trainable parameter at the spec's own parameters, by this module's backward pass."""
     loop = _Loop(spec, Arrays.from_spec(spec))
     with np.errstate(all="ignore"):
         loop.gradients(*loop.forward(loop.x), loop.t)
     return named(spec, loop.arrays(loop.grads))
+
+
+__all__ = ["History", "accuracy", "gradient", "named", "run", "with_arrays"]
