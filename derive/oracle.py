@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import keys
+from . import fmt, keys
 from .crosscheck import check_gradient, check_training, reference
 from .numeric import loop
 from .spec import Param, Spec, load
@@ -101,4 +101,21 @@ def _training(spec: Spec) -> dict[str, Any]:
     score = loop.accuracy(spec, np.array(run.outputs))
     if score is not None:
         result["accuracy"] = score
+    result["digits"] = _digits(spec, run, [loop.run(spec, nudge=seed) for seed in loop.SHADOWS])
     return result
+
+
+def _digits(spec: Spec, run: loop.History, shadows: list[loop.History]) -> dict[str, Any]:
+    """The significant digits a document prints of the final loss, parameters and outputs: those the
+    shadow runs share with the run (derive.fmt.shared_digits), as in the document's JSON."""
+    def shown(value: float, others: list[float]) -> int:
+        return fmt.shared_digits(value, others, fmt.DEFAULT_DIGITS)
+
+    def by_name(history: loop.History) -> dict[str, float]:
+        return {p.name: p.value for p in loop.with_arrays(spec, history.final).parameters()}
+
+    n, theirs = run.iterations, [by_name(h) for h in shadows]
+    return {"loss": shown(run.losses[n], [h.losses[n] for h in shadows]),
+            "parameters": {name: shown(v, [t[name] for t in theirs]) for name, v in by_name(run).items()},
+            "outputs": [[shown(y, [h.outputs[s][j] for h in shadows]) for j, y in enumerate(row)]
+                        for s, row in enumerate(run.outputs)]}

@@ -23,10 +23,6 @@ from .spec.vocabulary import NOTATIONS
 from .views import figures as drawing
 from .views import files
 
-# the seeds of the nudges of the shadow runs, which show how many digits of a training's numbers float64
-# settles (derive.numeric.loop.run, derive.derivation.training.build)
-SHADOWS = (1, 2)
-
 
 def derive(source: str | Path | dict | Spec, *, notation: str | None = None, digits: int = DEFAULT_DIGITS,
            progress: Callable[[int], None] | None = None, formats: tuple[str, ...] | None = None) -> Derivation:
@@ -47,13 +43,13 @@ def derive(source: str | Path | dict | Spec, *, notation: str | None = None, dig
     trained: dict[str, tuple[Spec, Arrays]] = {}  # figure key -> (spec, trained parameters)
     if spec.iterations and spec.learning_rate is not None:
         history = loop.run(spec, progress)
-        shadows = [loop.run(spec, nudge=seed) for seed in SHADOWS]
+        shadows = [loop.run(spec, nudge=seed) for seed in loop.SHADOWS]
         numbers = numbers | check_training(spec, history)
         trained["final"] = (spec, history.final)
         compared = []
         for variant in spec.compare_hidden:
             other = loop.run(variant)
-            other_shadows = [loop.run(variant, nudge=seed) for seed in SHADOWS]
+            other_shadows = [loop.run(variant, nudge=seed) for seed in loop.SHADOWS]
             width = variant.layers[1]
             numbers |= {keys.for_hidden(key, width): value for key, value in check_training(variant, other).items()}
             trained[f"hidden:{width}"] = (variant, other.final)

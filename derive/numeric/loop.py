@@ -28,6 +28,9 @@ from .functions import ACTIVATIONS, LOSSES, softmax
 from .history import History, accuracy, named, with_arrays
 
 NUDGES = 61  # rows of nudges, taken in turn
+# the seeds of the shadow runs' nudges, which show how many digits of a training's numbers float64
+# settles (derive.derivation.training.build, derive.oracle)
+SHADOWS = (1, 2)
 
 
 def _sigmoid(z: np.ndarray, out: np.ndarray, slope: float, kept: np.ndarray) -> None:
