@@ -2,6 +2,7 @@
 arithmetic chain, rounding in the last digit), derive's own gallery (all right), and the CLI."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -585,3 +586,31 @@ def test_the_error_after_the_training_a_text_tells_of_is_known(phrase):
     report = check(spec, phrase.format(n=300, loss=f"{loss:.10f}"))
     (found,) = report.numbers
     assert found.verdict == "known" and found.meant == keys.trained_loss(300, None)
+
+
+def test_trained_numbers_from_another_float64_implementation_read_as_right(monkeypatch):
+    """diamond's 5,000 iterations move in the 5th to 7th digit between float64 implementations. A
+    walkthrough of the test's own training (NumPy's BLAS product and exp: rounding of its own), written
+    to 10 digits as w1 = ... after training, reads as right; a number 1% off is still named, as that
+    trained parameter; and only the shadow runs' spread makes the difference."""
+    from derive.check import quantities
+
+    spec = dataclasses.replace(derive.load("diamond"), compare_hidden=())
+    Ws, bs = [np.array(w) for w in spec.weights], [np.array(spec.biases[0]), np.zeros(1)]
+    X, T, acts, rate = np.array(spec.inputs), np.array(spec.targets), list(spec.activations), spec.learning_rate
+    for _ in range(spec.iterations):
+        g = student.backprop(Ws, bs, acts, X, T, "bce")
+        Ws, bs = [Ws[0] - rate * g["W1"], Ws[1] - rate * g["W2"]], [bs[0] - rate * g["b1"], bs[1]]
+    weights = [*Ws[0].ravel(), *Ws[1].ravel()]
+    lines = [f"After {spec.iterations} iterations of training the loss is "
+             f"{student.loss(Ws, bs, acts, X, T, 'bce'):.10g}.", ""]
+    lines += [f"$$w{i} = {w:.10g}$$" for i, w in enumerate(weights, 1)]
+    lines += ["", f"$$w_1 = {weights[0] * 1.01:.10g}$$"]
+    report = check(spec, "\n".join(lines) + "\n")
+    verdicts = [f.verdict for f in report.numbers]
+    assert verdicts == ["known"] * 13 + ["suspicious"], verdicts
+    assert report.numbers[-1].meant == keys.trained_param("w1")
+    assert report.numbers[1].meant == keys.trained_param("w1") and report.numbers[1].spread > 0
+    assert report.precision is None  # a trained number's spread is no precision of the text
+    monkeypatch.setattr(quantities, "SPREAD", 0.0)
+    assert [f.verdict for f in check(spec, "\n".join(lines) + "\n").numbers].count("suspicious") > 1

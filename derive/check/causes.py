@@ -93,7 +93,7 @@ def precision(numbers: list) -> float:
     """The relative precision a text's right numbers show: the largest relative difference between a
     precise number (PRECISE) taken for a quantity and its value (0 when there is none)."""
     return max((abs(f.value - f.true) / abs(f.true) for f in numbers if f.verdict in ("known", "rounding") and f.true
-                and reading.parse_number(f.text)[1] <= PRECISE * abs(f.value)), default=0.0)
+                and not f.spread and reading.parse_number(f.text)[1] <= PRECISE * abs(f.value)), default=0.0)
 
 
 def _numbers(slip: Slip, rates: tuple[float, ...]) -> dict[str, float]:

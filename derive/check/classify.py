@@ -48,6 +48,7 @@ class Found:
     true: float | None = None
     context: str = ""  # the equation's left-hand side, as written
     cause: str = ""  # for a consequence: line:column of the wrong number it follows from
+    spread: float = 0.0  # the quantity's (Quantity.spread): a trained number, compared within its rounding
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Report:
         """The largest relative difference between a number taken for a quantity and its value: the
         precision the text appears to be computed at (None when no number was taken for one)."""
         taken = [abs(f.value - f.true) / abs(f.true) for f in self.numbers
-                 if f.verdict in ("known", "rounding") and f.true]
+                 if f.verdict in ("known", "rounding") and f.true and not f.spread]
         return max(taken) if taken else None
 
     @property
@@ -271,7 +272,7 @@ def _classify(number: str, line: int, column: int, start: int, known: Index, fou
         return dataclasses.replace(base, verdict=verdict, meant=q.key, true=q.value)
     if exact:
         q = next((q for q in exact if q in named), None) or min(exact, key=lambda q: abs(q.value - value))
-        return dataclasses.replace(base, meant=q.key, true=q.value)
+        return dataclasses.replace(base, meant=q.key, true=q.value, spread=q.spread)
     close = known.within(value, 1.5 * last)
     if close:
         q = min(close, key=lambda q: abs(q.value - value))

@@ -27,6 +27,7 @@ class Quantity:
     key: str  # derive.keys; reports name it by keys.readable
     value: float
     pattern: re.Pattern | None = None  # matches a normalized left-hand side that names this quantity
+    spread: float = 0.0  # how far float64's rounding moves it: a trained number's distance to its shadow runs'
 
 
 def norm(text: str) -> str:
@@ -107,7 +108,7 @@ def quantities(spec: Spec, rates: tuple[float, ...] = ()) -> list[Quantity]:
     if spec.learning_rate is not None:
         found += _after(spec, values)
     if spec.iterations and spec.learning_rate is not None:
-        found += _training(spec)
+        found += _training(spec, _places(spec))
     for rate in (spec.learning_rate, *rates) if spec.learning_rate is not None else rates:
         other = rate != spec.learning_rate
         if other:
@@ -162,19 +163,33 @@ def _steps(spec: Spec, values: dict[str, float]) -> list[Quantity]:
     return found
 
 
-def _training(spec: Spec) -> list[Quantity]:
+def _training(spec: Spec, places: dict[str, tuple]) -> list[Quantity]:
     """The numbers of training: the loss after every iteration, and what
     derive.crosscheck.check_training computes independently (losses at the checkpoints, final
     parameters and outputs, drops, accuracy), for the spec and for each network of its hidden-size
-    comparison."""
+    comparison. Each with its spread, the farthest its shadow runs (derive.numeric.loop.run's nudges)
+    end from it: another float64 implementation's number may differ from derive's by about that."""
     found = []
     for variant in (spec, *spec.compare_hidden):
         hidden = None if variant is spec else variant.layers[1]
         history = loop.run(variant)
-        found += [Quantity(keys.trained_loss(k, hidden), loss) for k, loss in enumerate(history.losses)]
-        found += [Quantity(key if hidden is None else keys.for_hidden(key, hidden), value)
-                  for key, value in check_training(variant, history).items()]
+        shadows = [loop.run(variant, nudge=seed) for seed in loop.SHADOWS]
+        found += [Quantity(keys.trained_loss(k, hidden), loss, None, max(abs(loss - s.losses[k]) for s in shadows))
+                  for k, loss in enumerate(history.losses)]
+        theirs = [check_training(variant, s) for s in shadows]
+        for key, value in check_training(variant, history).items():
+            spread = max(abs(value - t[key]) for t in theirs)
+            if hidden is None:  # a trained parameter is named like the parameter (w1 = ... after training)
+                found.append(Quantity(key, value, _pattern(key, places) if key.startswith("train:param:") else None,
+                                      spread))
+            else:
+                found.append(Quantity(keys.for_hidden(key, hidden), value, None, spread))
     return found
+
+
+# a number counts as a trained quantity within this many times the quantity's spread (a document prints
+# one digit fewer than its shadow runs share: derive.fmt.shared_digits)
+SPREAD = 10.0
 
 
 class Index:
@@ -186,6 +201,7 @@ class Index:
     def __init__(self, known: list[Quantity]):
         known = [q for q in known if math.isfinite(q.value)]  # an overflowed e^-in is no number written
         self.known = known
+        self.spread = max((q.spread for q in known), default=0.0)
         self.order = sorted(range(len(known)), key=lambda i: known[i].value)
         self.values = [known[i].value for i in self.order]
         self._named: dict[str, list[Quantity]] = {}
@@ -195,7 +211,10 @@ class Index:
         return sorted(self.order[bisect.bisect_left(self.values, low):bisect.bisect_right(self.values, high)])
 
     def within(self, value: float, distance: float) -> list[Quantity]:
-        return [self.known[i] for i in self._span(value - distance, value + distance)]
+        """The quantities within `distance` of `value`, or within it and SPREAD times their spread."""
+        reach = distance + SPREAD * self.spread
+        return [self.known[i] for i in self._span(value - reach, value + reach)
+                if abs(self.known[i].value - value) <= distance + SPREAD * self.known[i].spread]
 
     def nearest(self, value: float) -> Quantity:
         """The quantity of least |q - value| / max(|q|, 1e-12). That distance falls towards `value` from
