@@ -127,3 +127,25 @@ def test_too_large_or_unknown_goes_to_the_numpy_loop():
                        "data": {"inputs": [[0.1] * 20], "targets": [[0.5] * 10]},
                        "training": {"learning_rate": 0.1, "iterations": 2}})
     assert not fused.fits(big)
+
+
+@pytest.mark.parametrize("hidden, output, loss, bias, mode, reduction, l2", CASES[::3])
+def test_batched_losses_are_each_networks_loss(hidden, output, loss, bias, mode, reduction, l2, monkeypatch):
+    """Finite differences take every moved network's loss in one batched pass (gradcheck.losses): each
+    is engine.loss of that network, and the central differences are the engine's one by one."""
+    from derive.numeric import engine, gradcheck
+    from derive.numeric.arrays import Arrays
+
+    spec = _spec(hidden, output, loss, bias, mode, reduction, l2, seed=3)
+    arrays = Arrays.from_spec(spec)
+    copies = [arrays.perturbed(p, 1e-3 * (i + 1)) for i, p in enumerate(spec.parameters())]
+    expected = [engine.loss(spec, c) for c in copies]
+    np.testing.assert_allclose(gradcheck.losses(spec, copies), expected, rtol=1e-14, atol=0)
+    monkeypatch.setattr(gradcheck, "BATCH", 10)  # in parts of one network each
+    np.testing.assert_allclose(gradcheck.losses(spec, copies), expected, rtol=1e-14, atol=0)
+    monkeypatch.undo()
+    for p in spec.parameters():
+        if p.trainable:
+            h = 1e-6 * max(1.0, abs(p.value))
+            one = (engine.loss(spec, arrays.perturbed(p, h)) - engine.loss(spec, arrays.perturbed(p, -h))) / (2 * h)
+            assert gradcheck.finite_differences(spec)[f"grad:{p.name}"] == pytest.approx(one, rel=1e-9, abs=1e-12)

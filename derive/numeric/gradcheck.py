@@ -7,8 +7,10 @@ import numpy as np
 
 from ..spec import Spec
 from ..spec.vocabulary import KINKED
+from . import kernels
 from .arrays import Arrays
 from .engine import forward, loss
+from .functions import ACTIVATIONS, LOSSES, complement, softmax
 
 
 def near_kink(spec: Spec, margin: float = 1e-4) -> bool:
@@ -31,17 +33,42 @@ DIRECTIONS = 4  # beyond it, random directions: the fast mode of PyTorch's gradc
 
 def finite_differences(spec: Spec, step: float = FD_STEPS[0], only: set[str] | None = None) -> dict[str, float]:
     """Central differences of the reduced loss for every trainable parameter (or those in `only`),
-    keyed `grad:<name>`."""
+    keyed `grad:<name>`: every moved network's loss in one batched pass (`losses`)."""
     arrays = Arrays.from_spec(spec)
-    result = {}
-    for p in spec.parameters():
-        if not p.trainable or spec.learning_rate is None or (only is not None and p.name not in only):
-            continue
-        h = step * max(1.0, abs(p.value))
-        plus = loss(spec, arrays.perturbed(p, h))
-        minus = loss(spec, arrays.perturbed(p, -h))
-        result[f"grad:{p.name}"] = (plus - minus) / (2 * h)
-    return result
+    params = [p for p in spec.parameters() if p.trainable and spec.learning_rate is not None
+              and (only is None or p.name in only)]
+    steps = [step * max(1.0, abs(p.value)) for p in params]
+    moved = [arrays.perturbed(p, sign * h) for p, h in zip(params, steps) for sign in (1.0, -1.0)]
+    values = losses(spec, moved).tolist() if moved else []
+    return {f"grad:{p.name}": (values[2 * i] - values[2 * i + 1]) / (2 * h)
+            for i, (p, h) in enumerate(zip(params, steps))}
+
+
+BATCH = 1 << 22  # floats of one batched pass's largest layer array: bigger batches go in parts
+
+
+def losses(spec: Spec, copies: list[Arrays]) -> np.ndarray:
+    """The reduced loss of the whole batch for each network in `copies` (engine.loss of each), by one
+    forward pass over a stack of them (in parts of at most BATCH floats a layer)."""
+    width = len(spec.inputs) * max(spec.layers)
+    part = max(1, BATCH // max(1, width))
+    if len(copies) > part:
+        return np.concatenate([losses(spec, copies[i:i + part]) for i in range(0, len(copies), part)])
+    x, t = np.array(spec.inputs, dtype=np.float64), np.array(spec.targets, dtype=np.float64)
+    count, m = len(copies), len(x)
+    a = np.broadcast_to(x, (count, *x.shape))
+    with np.errstate(all="ignore"):
+        for l, name in enumerate(spec.activations):
+            z = kernels.matmul_t_stack(a, np.stack([c.weights[l] for c in copies]))
+            z += np.stack([c.biases[l] for c in copies])[:, None, :]
+            nets = z.reshape(count * m, -1)
+            outs = softmax(nets) if name == "softmax" else ACTIVATIONS[name][0](nets, spec.leaky_slope)
+            a = outs.reshape(z.shape)
+        terms = LOSSES[spec.loss][0](outs, np.tile(t, (count, 1)), complement(spec.activations[-1], nets, outs))
+        per_sample = terms.sum(axis=1).reshape(count, m)
+    data = per_sample.mean(axis=1) if spec.reduction == "mean" else per_sample.sum(axis=1)
+    squares = np.array([sum(float(np.sum(w * w)) for w in c.weights) for c in copies]) if spec.l2 else 0.0
+    return data + spec.l2 / (2 * m) * squares
 
 
 def gradient_disagreement(spec: Spec, gradient: dict[str, float], tolerance: float,

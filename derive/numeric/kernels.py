@@ -31,6 +31,11 @@ def matmul_t(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.
     return np.einsum("ij,kj->ik", a, b, out=out)
 
 
+def matmul_t_stack(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a[p] @ b[p].T for each p of stacks of 2-D arrays, each value one dot product in a fixed order."""
+    return np.einsum("pmi,poi->pmo", a, b)
+
+
 def _map(function, x: np.ndarray, out: np.ndarray | None) -> np.ndarray:
     """function(v) for every v of x, into `out` if given."""
     x = np.asarray(x, dtype=np.float64)
