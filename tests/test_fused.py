@@ -64,30 +64,37 @@ CASES = [(h, o, l, bias, mode, reduction, l2)
 @pytest.mark.parametrize("hidden, output, loss, bias, mode, reduction, l2", CASES)
 def test_written_out_training_is_the_numpy_loops(hidden, output, loss, bias, mode, reduction, l2):
     spec = _spec(hidden, output, loss, bias, mode, reduction, l2)
-    assert fused.fits(spec)
-    _same(train.run(spec), train._vectorized(spec, None, None))
+    assert fused.fits(dataclasses.replace(spec, iterations=fused.MIN_ITERATIONS))
+    _same(train._written_out(spec, None, None), train._vectorized(spec, None, None))
 
 
 def test_biases_that_do_not_learn_stay_and_are_not_nudged():
     spec = _spec("tanh", "sigmoid", "half_sse", "per_neuron", "batch", "sum", 0.0, trainable=False)
     for nudge in (None, 1):
-        history = train.run(spec, nudge=nudge)
-        for got, given in zip(history.final.biases, spec.biases):
-            assert got.tolist() == list(given)
-    _same(train.run(spec), train._vectorized(spec, None, None))
+        for history in (train._written_out(spec, None, nudge), train._vectorized(spec, None, nudge)):
+            for got, given in zip(history.final.biases, spec.biases):
+                assert got.tolist() == list(given)
+    _same(train._written_out(spec, None, None), train._vectorized(spec, None, None))
 
 
 def test_a_nudged_run_moves_by_rounding_only():
     spec = _spec("sigmoid", "softmax", "cross_entropy", "per_neuron", "batch", "mean", 0.0)
-    plain, nudged = train.run(spec), train.run(spec, nudge=1)
+    plain, nudged = train._written_out(spec, None, None), train._written_out(spec, None, 1)
     spread = max(abs(a - b) / a for a, b in zip(plain.losses, nudged.losses))
     assert 0 < spread < 1e-13
-    assert train.run(spec, nudge=1).losses == nudged.losses  # seeded
+    assert train._written_out(spec, None, 1).losses == nudged.losses  # seeded
+    numpy = max(abs(a - b) / a for a, b in zip(plain.losses, train._vectorized(spec, None, 1).losses))
+    assert numpy < 1e-13  # the NumPy loop nudged alike
 
 
 def test_overflow_falls_back_to_the_numpy_loop_and_its_error():
     spec = dataclasses.replace(_spec("sigmoid", "sigmoid", "bce", "per_neuron", "batch", "sum", 0.0),
-                               learning_rate=1e6, iterations=50)
+                               learning_rate=1e6, iterations=150)
+    assert fused.fits(spec)
+    try:
+        assert train._written_out(spec, None, None) is None  # not finite: the NumPy loop says where
+    except (ArithmeticError, ValueError):
+        pass  # math.exp overflowed: the NumPy loop says where
     with pytest.raises(SpecError) as written:
         train.run(spec)
     with pytest.raises(SpecError) as vectorized:
@@ -110,7 +117,7 @@ def test_the_code_is_written_from_the_shape_alone():
                                                        "layers": [["exec_me", "h2"], ["out_q"]]}},
            "params": {"weights": [[[0.123456, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], "biases": [[0.1, 0.2], [0.3]]},
            "data": {"inputs": [[0.777, 0.9]], "targets": [[0.5]]}, "training": {"learning_rate": 0.25,
-                                                                                 "iterations": 3}}
+                                                                                 "iterations": 300}}
     spec = derive.load(raw)
     key = fused.shape(spec, ["vector", "vector"], False)
     assert all(isinstance(part, (int, bool, str, tuple)) for part in key)
@@ -127,6 +134,8 @@ def test_too_large_or_unknown_goes_to_the_numpy_loop():
                        "data": {"inputs": [[0.1] * 20], "targets": [[0.5] * 10]},
                        "training": {"learning_rate": 0.1, "iterations": 2}})
     assert not fused.fits(big)
+    short = dataclasses.replace(_spec("tanh", "sigmoid", "half_sse", "per_neuron", "batch", "sum", 0.0), iterations=20)
+    assert not fused.fits(short)  # too few iterations to repay writing the code
 
 
 @pytest.mark.parametrize("hidden, output, loss, bias, mode, reduction, l2", CASES[::3])

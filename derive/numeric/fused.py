@@ -21,7 +21,11 @@ from collections.abc import Callable
 
 from ..spec import Spec
 
-MAX_WORK = 600  # samples x parameters: near 800, the NumPy loop is as fast (benchmarks/run.py)
+# Written out, an iteration costs about 0.065 us per sample and parameter; the NumPy loop's, about 10 us
+# per layer whatever the size: so the written-out code is used up to WORK_PER_LAYER samples x parameters
+# per layer, and for enough iterations to repay writing and compiling it (some 20 us a line)
+WORK_PER_LAYER = 150
+MIN_ITERATIONS = 100
 ACTIVATIONS = {  # name -> (lines making a from z, keeping e; the derivative da/dz as an expression)
     "sigmoid": (("{e} = exp(-{z})", "{a} = 1.0 / (1.0 + {e})"), "{a} * {a} * {e}"),
     "tanh": (("{a} = tanh({z})",), "(1.0 - {a} * {a})"),
@@ -38,10 +42,12 @@ LOSSES = {  # name -> (one output's loss term, its dE/dy); {n}: the number of ou
 
 
 def fits(spec: Spec) -> bool:
-    """Whether this spec trains faster written out: small enough, and made of the fragments above."""
+    """Whether this spec trains faster written out: small enough, trained long enough, and made of the
+    fragments above."""
     size = sum((a + 1) * b for a, b in zip(spec.layers, spec.layers[1:]))
     hidden_ok = all(name in ACTIVATIONS for name in spec.activations[:-1])
-    return (spec.samples * size <= MAX_WORK and hidden_ok and spec.mode in ("batch", "online")
+    return (spec.samples * size <= WORK_PER_LAYER * spec.depth and spec.iterations >= MIN_ITERATIONS
+            and hidden_ok and spec.mode in ("batch", "online")
             and (spec.activations[-1] in ACTIVATIONS or spec.activations[-1] == "softmax"))
 
 
