@@ -27,7 +27,7 @@ from ..spec import Spec
 WORK_PER_LAYER = 150
 MIN_ITERATIONS = 100
 ACTIVATIONS = {  # name -> (lines making a from z, keeping e; the derivative da/dz as an expression)
-    "sigmoid": (("{e} = exp(-{z})", "{a} = 1.0 / (1.0 + {e})"), "{a} * {a} * {e}"),
+    "sigmoid": (("{e} = exp(-{z})", "{a} = 1.0 / (1.0 + {e})"), "({a} * {a} * {e})"),
     "tanh": (("{a} = tanh({z})",), "(1.0 - {a} * {a})"),
     "relu": (("{a} = {z} if {z} > 0.0 else 0.0",), "(1.0 if {z} > 0.0 else 0.0)"),
     "leaky_relu": (("{a} = {z} if {z} > 0.0 else slope * {z}",), "(1.0 if {z} > 0.0 else slope)"),
