@@ -77,9 +77,12 @@ def settled(total: float, terms: Iterable[float]) -> float:
 def shared_digits(value: float, others: Iterable[float], digits: int) -> int:
     """How many of `digits` significant digits `value` can be printed with when `others`, the same
     number from runs with rounding of their own, differ from it: one fewer than the digits it agrees
-    to with the farthest of them (at least 1); `digits` when it agrees with all to more."""
-    spread = max((abs(value - other) / max(abs(value), abs(other)) for other in others
-                  if other != value and math.isfinite(value) and math.isfinite(other)), default=0.0)
-    if spread == 0.0:
+    to with the farthest of them (at least 1, and 1 where one of them diverged); `digits` when it
+    agrees with all to more."""
+    others = [other for other in others if other != value]
+    if not others or not math.isfinite(value):
         return digits
+    if not all(math.isfinite(other) for other in others):
+        return 1  # a run of its own rounding diverged: not even the first digit is settled
+    spread = max(abs(value - other) / max(abs(value), abs(other)) for other in others)
     return max(1, min(digits, math.floor(-math.log10(spread)) - 1))

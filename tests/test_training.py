@@ -256,7 +256,7 @@ def test_numbers_after_training_print_only_the_digits_float64_settles():
         assert abs(shown - expected) <= unit, (tex, expected)
     assert d.training.settled is not None and d.training.settled < 10
     assert d.training.parameters[0].final.tex.count(".") == 1 and len(d.training.parameters[0].final.tex) < 12
-    assert f"as few as {d.training.settled} significant digits" in derive.document(d, "md", "en")
+    assert f"(the fewest significant digits printed: {d.training.settled})" in derive.document(d, "md", "en")
 
 
 def test_a_settled_training_prints_every_digit():
@@ -280,3 +280,20 @@ def test_a_settled_training_prints_every_digit():
 ])
 def test_shared_digits(value, others, digits, expected):
     assert fmt.shared_digits(value, others, digits) == expected
+
+
+def test_a_shadow_run_that_diverges_leaves_one_digit(monkeypatch):
+    """Where a run of its own rounding diverges, not even the first digit after training is settled:
+    the document prints every trained number with one significant digit, and says so."""
+    def wild(self, seed):  # nudges far beyond rounding: the shadow runs overflow
+        self.nudges = np.full((train.NUDGES, self.flat.size), 1e200)
+
+    monkeypatch.setattr(train._Loop, "nudge", wild)
+    spec = dataclasses.replace(derive.load("two-two-two"), iterations=300)
+    d = derive.derive(spec, formats=("json",))
+    assert d.training.settled == 1
+    trained = [p.final for p in d.training.parameters] + [o.output for o in d.training.outputs]
+    shown = dict(d.training.digits)
+    assert [shown[v.key] for v in trained] == [1] * len(trained)
+    assert d.training.parameters[0].final.tex == fmt.latex(d.training.parameters[0].final.value, 1)
+    assert "(the fewest significant digits printed: 1)" in derive.document(d, "md", "en")

@@ -19,6 +19,7 @@ from ..crosscheck import check_training
 from ..numeric import Arrays, engine, loop
 from ..spec import Spec
 from ..spec.parse import MAX_ITERATIONS
+from ..spec.schedule import percent_drop, tail_start
 from ..spec.size import TRAINING_WORK
 
 
@@ -174,11 +175,11 @@ def _training(spec: Spec, places: dict[str, tuple]) -> list[Quantity]:
         hidden = None if variant is spec else variant.layers[1]
         history = loop.run(variant)
         shadows = [loop.run(variant, nudge=seed) for seed in loop.SHADOWS]
-        found += [Quantity(keys.trained_loss(k, hidden), loss, None, max(abs(loss - s.losses[k]) for s in shadows))
+        found += [Quantity(keys.trained_loss(k, hidden), loss, None, _spread(loss, [s.losses[k] for s in shadows]))
                   for k, loss in enumerate(history.losses)]
-        theirs = [check_training(variant, s) for s in shadows]
+        theirs = [_trained(variant, s) for s in shadows]
         for key, value in check_training(variant, history).items():
-            spread = max(abs(value - t[key]) for t in theirs)
+            spread = _spread(value, [t.get(key, value) for t in theirs])
             if hidden is None:  # a trained parameter is named like the parameter (w1 = ... after training)
                 found.append(Quantity(key, value, _pattern(key, places) if key.startswith("train:param:") else None,
                                       spread))
@@ -190,6 +191,24 @@ def _training(spec: Spec, places: dict[str, tuple]) -> list[Quantity]:
 # a number counts as a trained quantity within this many times the quantity's spread (a document prints
 # one digit fewer than its shadow runs share: derive.fmt.shared_digits)
 SPREAD = 10.0
+
+
+def _spread(value: float, others: list[float]) -> float:
+    """The farthest of `others` from `value`, at most a tenth of it: where a shadow run diverged (or
+    moved it further), a number's sign and size are all that training settles."""
+    far = max((abs(value - other) if math.isfinite(other) else math.inf for other in others), default=0.0)
+    return min(far, 0.1 * abs(value))
+
+
+def _trained(spec: Spec, history: loop.History) -> dict[str, float]:
+    """A training run's numbers under the keys of derive.crosscheck.check_training, read off the run."""
+    n, losses = history.iterations, history.losses
+    found = {keys.trained_loss(k): loss for k, loss in enumerate(losses)}
+    found |= {keys.trained_param(p.name): p.value for p in loop.with_arrays(spec, history.final).parameters()}
+    found |= {keys.trained_out(s, label): y for s, row in enumerate(history.outputs)
+              for label, y in zip(spec.labels[-1], row)}
+    return found | {keys.drop(): percent_drop(losses[0], losses[n]), keys.tail(): percent_drop(losses[tail_start(n)],
+                                                                                             losses[n])}
 
 
 class Index:

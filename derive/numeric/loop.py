@@ -194,7 +194,8 @@ def _engines(derivative: Callable) -> Callable:
 
 def run(spec: Spec, progress: Callable[[int], None] | None = None, nudge: int | None = None) -> History:
     """Train for spec.iterations; `progress(k)` is told how many iterations are done, now and then.
-    With a `nudge` seed, every update is followed by a nudge of a unit in the last place (_Loop.nudge).
+    With a `nudge` seed, every update is followed by a nudge of a unit in the last place (_Loop.nudge),
+    and a run that diverges returns its numbers, inf and nan, instead of refusing the spec.
     A tiny network trains by its written-out code (derive.numeric.fused); one whose run overflows
     there, and every other, by the NumPy loop."""
     if fused.fits(spec):
@@ -235,7 +236,7 @@ def _written_out(spec: Spec, progress: Callable[[int], None] | None, nudge: int 
             progress(k)
     nets, outs, kept = loop.forward(loop.x)
     losses.append(loop.objective(outs, loop.t))
-    if not (np.all(np.isfinite(losses)) and np.all(np.isfinite(loop.flat))):
+    if nudge is None and not (np.all(np.isfinite(losses)) and np.all(np.isfinite(loop.flat))):
         return None
     loop.gradients(nets, outs, kept, loop.t)
     return History(spec.mode, n, tuple(losses), tuple(snapshots), loop.arrays(loop.grads),
@@ -254,7 +255,7 @@ def _vectorized(spec: Spec, progress: Callable[[int], None] | None, nudge: int |
             losses[k] = loop.objective(outs, t)
             if k in marks:
                 snapshots.append((k, loop.arrays()))
-                if not math.isfinite(losses[k]):
+                if nudge is None and not math.isfinite(losses[k]):
                     raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the "
                                     "loss to stay finite", f"a loss of {losses[k]} after {k} iterations")
             if k == n:
@@ -267,16 +268,21 @@ def _vectorized(spec: Spec, progress: Callable[[int], None] | None, nudge: int |
             nets, outs, kept = loop.forward(x)
             if progress and (k + 1) % report_every == 0:
                 progress(k + 1)
-        if not np.all(np.isfinite(losses)):
-            first = int(np.argmin(np.isfinite(losses)))
-            raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the loss to "
-                            "stay finite", f"a loss of {losses[first]} after {first} iterations")
-        if not np.all(np.isfinite(loop.flat)):  # a weight past float64's range (the loss may look finite)
-            raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the "
-                            "parameters to stay finite", f"parameters beyond {sys.float_info.max:.3g} in training")
+        if nudge is None:  # a shadow run shows its divergence in its numbers instead
+            _refuse_non_finite(spec, losses, loop.flat)
         loop.gradients(nets, outs, kept, t)
     return History(spec.mode, n, tuple(float(v) for v in losses), tuple(snapshots), loop.arrays(loop.grads),
                    tuple(tuple(float(v) for v in row) for row in outs[-1][:, 1:]))
+
+
+def _refuse_non_finite(spec: Spec, losses: np.ndarray, flat: np.ndarray) -> None:
+    if not np.all(np.isfinite(losses)):
+        first = int(np.argmin(np.isfinite(losses)))
+        raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the loss to "
+                        "stay finite", f"a loss of {losses[first]} after {first} iterations")
+    if not np.all(np.isfinite(flat)):  # a weight past float64's range (the loss may look finite)
+        raise SpecError(spec.source, "training.learning_rate", "a learning rate small enough for the "
+                        "parameters to stay finite", f"parameters beyond {sys.float_info.max:.3g} in training")
 
 
 def gradient(spec: Spec) -> dict[str, float]:
