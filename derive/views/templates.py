@@ -84,6 +84,7 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # a template is read once a run, not checked for changes at each use
     )
     env.filters["md"] = markdown_text
     env.filters["math"] = lambda tex: f"${tex}$"
@@ -116,9 +117,12 @@ def prose(lang: str) -> types.SimpleNamespace:
     return types.SimpleNamespace(**messages(lang))
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")  # two or more blank lines
+
+
 def tidy(text: str) -> str:
     """A rendered text with runs of blank lines collapsed to one and a single final newline."""
-    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+    return _BLANK_LINES.sub("\n\n", text).rstrip("\n") + "\n"
 
 
 def tidy_stream(pieces: Iterable[str]) -> Iterator[str]:
@@ -126,7 +130,9 @@ def tidy_stream(pieces: Iterable[str]) -> Iterator[str]:
     one, so that a run of blank lines across pieces collapses too."""
     pending = ""
     for piece in pieces:
-        text = re.sub(r"\n{3,}", "\n\n", pending + piece)
+        text = pending + piece
+        if "\n\n\n" in text:
+            text = _BLANK_LINES.sub("\n\n", text)
         kept = text.rstrip("\n")
         pending = text[len(kept):]
         if kept:
