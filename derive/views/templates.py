@@ -84,7 +84,8 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=False,  # a template is read once a run, not checked for changes at each use
+        # derive's own templates are read once a run; a user's folder is checked for edits at each use
+        auto_reload=template_dir is not None,
     )
     env.filters["md"] = markdown_text
     env.filters["math"] = lambda tex: f"${tex}$"
