@@ -7,7 +7,7 @@ differentiates the whole loss, and nothing here sees a number computed by derive
 from __future__ import annotations
 
 from .activations import Activation, activation
-from .evaluate import precise, rough
+from .evaluate import clear_applied, precise, rough
 from .losses import LOSSES
 from .model import Model, Neuron, clear_derivatives, local_derivative
 from .notation import NOTATIONS, Notation
@@ -19,9 +19,10 @@ __all__ = ["LOSSES", "NOTATIONS", "Activation", "Model", "Neuron", "Notation", "
 
 
 def forget() -> None:
-    """Forget every printed template and every local derivative kept by shape (a benchmark timing the
-    first document of a process, not a repeat)."""
+    """Forget every printed template, every local derivative kept by shape and every function value
+    kept (a benchmark timing the first document of a process, not a repeat)."""
     clear_templates()
+    clear_applied()
     clear_derivatives()
     shape_of.cache_clear()
     partial.cache_clear()

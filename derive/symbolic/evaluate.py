@@ -47,12 +47,33 @@ def precise(expr: sp.Expr, env: dict):
             operands = [precise(a, env) for a in args]
             if expr.func is sp.log and operands[0] <= 0:
                 raise ZeroDivisionError("log of a number not above 0")
-            value = operands[0] ** operands[1] if expr.is_Pow else function(operands[0])
+            value = operands[0] ** operands[1] if expr.is_Pow else _applied(function, operands[0])
             if isinstance(value, _MP.mpf):
                 return value
     except ZeroDivisionError:
         pass  # SymPy says what a pole is worth
     return _by_sympy(expr, env)
+
+
+MAX_APPLIED = 1 << 14
+# (function, operand) -> its value: a document evaluates a neuron's exp(-in) in its output, its
+# derivative's forms and the loss after the step, each at 1200 bits (the costliest step of `precise`)
+_APPLIED: dict = {}
+
+
+def clear_applied() -> None:
+    _APPLIED.clear()
+
+
+def _applied(function, x):
+    """function(x), kept for the last operands asked."""
+    key = (function, x)
+    found = _APPLIED.get(key)
+    if found is None:
+        if len(_APPLIED) >= MAX_APPLIED:
+            _APPLIED.clear()
+        found = _APPLIED[key] = function(x)
+    return found
 
 
 def _by_sympy(expr: sp.Expr, env: dict):
