@@ -111,11 +111,8 @@ def _digits(spec: Spec, run: loop.History, shadows: list[loop.History]) -> dict[
     def shown(value: float, others: list[float]) -> int:
         return fmt.shared_digits(value, others, fmt.DEFAULT_DIGITS)
 
-    def by_name(history: loop.History) -> dict[str, float]:
-        return {p.name: p.value for p in loop.with_arrays(spec, history.final).parameters()}
-
-    n, theirs = run.iterations, [by_name(h) for h in shadows]
+    n, theirs = run.iterations, [loop.trained(spec, h) for h in shadows]
     return {"loss": shown(run.losses[n], [h.losses[n] for h in shadows]),
-            "parameters": {name: shown(v, [t[name] for t in theirs]) for name, v in by_name(run).items()},
+            "parameters": {name: shown(v, [t[name] for t in theirs]) for name, v in loop.trained(spec, run).items()},
             "outputs": [[shown(y, [h.outputs[s][j] for h in shadows]) for j, y in enumerate(row)]
                         for s, row in enumerate(run.outputs)]}

@@ -69,7 +69,7 @@ def derive(source: str | Path | dict | Spec, *, notation: str | None = None, dig
 
 def _run(spec: Spec, history: loop.History, shadows: list[loop.History] = ()) -> build_stage.Run:
     """A training history as the plain numbers the document shows (with its shadow runs')."""
-    final = {p.name: p.value for p in loop.with_arrays(spec, history.final).parameters()}
+    final = loop.trained(spec, history)
     return build_stage.Run(history.mode, history.iterations, history.losses, final, history.outputs,
                            loop.accuracy(spec, history.outputs), tuple(_run(spec, other) for other in shadows))
 

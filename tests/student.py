@@ -112,3 +112,16 @@ def random_network(rng, layers, kind, samples):
     else:
         T = rng.uniform(0, 1, (samples, layers[-1])).round(3)
     return Ws, bs, X, T
+
+
+def descend(Ws, bs, acts, X, T, kind, rate, iterations, reduction="sum", learns=None):
+    """Plain gradient descent on the whole batch: the weights, the biases (those whose layer `learns`,
+    default all) and the loss before and after each iteration."""
+    learns = learns or [True] * len(bs)
+    losses = [loss(Ws, bs, acts, X, T, kind, reduction)]
+    for _ in range(iterations):
+        g = backprop(Ws, bs, acts, X, T, kind, reduction)
+        Ws = [W - rate * g[f"W{l}"] for l, W in enumerate(Ws, 1)]
+        bs = [b - rate * g[f"b{l}"] if learn else b for l, (b, learn) in enumerate(zip(bs, learns), 1)]
+        losses.append(loss(Ws, bs, acts, X, T, kind, reduction))
+    return Ws, bs, losses

@@ -236,14 +236,10 @@ def test_numbers_after_training_print_only_the_digits_float64_settles():
     document says that it shortened them."""
     spec = derive.load("diamond")
     d = derive.derive(spec, formats=("md",))
-    acts, rate = list(spec.activations), spec.learning_rate
-    Ws, bs = [np.array(w) for w in spec.weights], [np.array(spec.biases[0]), np.zeros(1)]
-    X, T = np.array(spec.inputs), np.array(spec.targets)
-    losses = [student.loss(Ws, bs, acts, X, T, "bce")]
-    for _ in range(spec.iterations):
-        g = student.backprop(Ws, bs, acts, X, T, "bce")
-        Ws, bs = [Ws[0] - rate * g["W1"], Ws[1] - rate * g["W2"]], [bs[0] - rate * g["b1"], bs[1]]
-        losses.append(student.loss(Ws, bs, acts, X, T, "bce"))
+    acts, X = list(spec.activations), np.array(spec.inputs)
+    Ws, bs, losses = student.descend([np.array(w) for w in spec.weights], [np.array(spec.biases[0]), np.zeros(1)],
+                                     acts, X, np.array(spec.targets), "bce", spec.learning_rate, spec.iterations,
+                                     learns=[True, False])
     theirs = dict(zip([f"w{i}" for i in range(1, 13)] + ["b1", "b2", "b3", "b4"],
                       [*Ws[0].ravel(), *Ws[1].ravel(), *bs[0]]))
     outputs = student.forward(Ws, bs, acts, X)[1][-1][:, 0]

@@ -204,7 +204,7 @@ def _trained(spec: Spec, history: loop.History) -> dict[str, float]:
     """A training run's numbers under the keys of derive.crosscheck.check_training, read off the run."""
     n, losses = history.iterations, history.losses
     found = {keys.trained_loss(k): loss for k, loss in enumerate(losses)}
-    found |= {keys.trained_param(p.name): p.value for p in loop.with_arrays(spec, history.final).parameters()}
+    found |= {keys.trained_param(name): value for name, value in loop.trained(spec, history).items()}
     found |= {keys.trained_out(s, label): y for s, row in enumerate(history.outputs)
               for label, y in zip(spec.labels[-1], row)}
     return found | {keys.drop(): percent_drop(losses[0], losses[n]), keys.tail(): percent_drop(losses[tail_start(n)],

@@ -35,6 +35,11 @@ def with_arrays(spec: Spec, arrays: Arrays) -> Spec:
     return dataclasses.replace(spec, weights=weights, biases=biases)
 
 
+def trained(spec: Spec, history: History) -> dict[str, float]:
+    """Every parameter after training, by name."""
+    return {p.name: p.value for p in with_arrays(spec, history.final).parameters()}
+
+
 def accuracy(spec: Spec, outputs) -> float | None:
     """Percent of samples classified right, for the classification losses: every sigmoid output on its
     target's side of 0.5 (bce), or the largest output where the target is largest (cross_entropy)."""

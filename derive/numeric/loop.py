@@ -25,7 +25,7 @@ from ..spec.schedule import checkpoints, tail_start
 from . import fused, kernels
 from .arrays import Arrays
 from .functions import ACTIVATIONS, LOSSES, softmax
-from .history import History, accuracy, named, with_arrays
+from .history import History, accuracy, named, trained, with_arrays
 
 NUDGES = 61  # rows of nudges, taken in turn
 # the seeds of the shadow runs' nudges, which show how many digits of a training's numbers float64
@@ -219,7 +219,7 @@ def _start(spec: Spec, nudge: int | None) -> tuple[_Loop, int, set[int], int]:
 
 def _written_out(spec: Spec, progress: Callable[[int], None] | None, nudge: int | None) -> History | None:
     """The run by the shape's written-out code, between the checkpoints and progress reports; None
-    where a loss or parameter is not finite (the NumPy loop then says where)."""
+    where a loss or parameter is not finite (the NumPy loop then says where), unless it is a shadow run."""
     loop, n, marks, report_every = _start(spec, nudge)
     train = fused.compiled(fused.shape(spec, loop.bias_kind, loop.nudges is not None))
     samples = np.hstack([loop.x[:, 1:], loop.t]).tolist()
@@ -293,4 +293,4 @@ def gradient(spec: Spec) -> dict[str, float]:
     return named(spec, loop.arrays(loop.grads))
 
 
-__all__ = ["History", "accuracy", "gradient", "named", "run", "with_arrays"]
+__all__ = ["History", "accuracy", "gradient", "named", "run", "trained", "with_arrays"]
