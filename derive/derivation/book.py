@@ -2,6 +2,7 @@
 value by its quantity key. Each sample gets a book of its own that starts from the network's."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -74,12 +75,14 @@ class Book:
                                 else fmt.operand(value.value, self.digits))
         return value
 
-    def entry(self, key: str, found: list[Value]) -> sp.Symbol:
-        """A placeholder for the already computed quantity `key`, recorded in `found` (matrix entries)."""
-        symbol, value = self.placeholder(key, key, self.by_key[key])
-        self.numbers[symbol] = value.tex  # a matrix cell needs no parentheses
-        found.append(value)
-        return symbol
+    def cells(self, keys: list[str], found: list[Value]) -> tuple[str, ...]:
+        """Already computed quantities as matrix entries: each `cell(key)` prints as its value (a matrix
+        cell needs no parentheses), recorded in `found`. Returns the keys."""
+        for key in keys:
+            value = self.value(key, self.by_key[key])
+            self.numbers[cell(key)] = value.tex
+            found.append(value)
+        return tuple(keys)
 
     def placeholder(self, name: str, key: str, number: float) -> tuple[sp.Symbol, Value]:
         """A fresh symbol standing for an already computed quantity (a factor, a delta) in products."""
@@ -139,6 +142,13 @@ class Book:
     def plain(self, text: str) -> str:
         """`text` as the document without markers writes it."""
         return self.marks.plain(text) if self.marks else text
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def cell(key: str) -> sp.Symbol:
+    """The symbol of quantity `key` as a matrix entry, named by the key: the matrices of every exercise
+    variant of one shape are then the same expressions."""
+    return sp.Symbol(f"_m:{key}")
 
 
 def dedupe_forms(forms: tuple[sp.Basic, ...]) -> list[sp.Basic]:
