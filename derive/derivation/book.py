@@ -56,6 +56,8 @@ class Book:
         self.numbers: dict[sp.Symbol, str] = dict(parent.numbers) if parent else {}
         self.env: dict[sp.Symbol, float] = dict(parent.env) if parent else {}
         self.by_key: dict[str, float] = dict(parent.by_key) if parent else {}  # every number by quantity key
+        # each symbol's number as shown (rounded to the digits), as `reproduces` reads it back
+        self.shown: dict[sp.Symbol, float] = dict(parent.shown) if parent else {}
         self._placeholders = 0
 
     def value(self, key: str, number) -> Value:
@@ -70,6 +72,7 @@ class Book:
         """Give `symbol` a value: it prints as that number in substituted forms from now on, and later
         expressions use it at the precision it was computed with."""
         self.env[symbol] = number
+        self.shown.pop(symbol, None)
         value = self.value(key, number)
         self.numbers[symbol] = (self.marks.mark(key, value.value, operand=True) if self.marks
                                 else fmt.operand(value.value, self.digits))
@@ -107,9 +110,10 @@ class Book:
         thousand times, as (1 - 0.99993489)^2 does). Not so for out (1 - out) with a saturated
         out = 1 - 3.6e-11 shown as 0.99999999996, or for 1 / (1 - out) near that pole; a structural 0
         is reproduced by terms that cancel to their rounding."""
-        if any(symbol not in self.env for symbol in expr.free_symbols):
+        symbols = free_symbols(expr)
+        if any(symbol not in self.env for symbol in symbols):
             return True
-        shown = {symbol: float(fmt.plain(float(self.env[symbol]), self.digits)) for symbol in expr.free_symbols}
+        shown = {symbol: self._shown(symbol) for symbol in symbols}
         tolerance = min(1e-2, 10.0 ** (6 - self.digits))
         scale = abs(number) if number else max((abs(v) for v in shown.values()), default=0.0)
         if self.digits <= ROUGH_DIGITS:
@@ -124,6 +128,12 @@ class Book:
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
             return False
         return math.isfinite(got) and abs(got - number) <= tolerance * scale
+
+    def _shown(self, symbol: sp.Symbol) -> float:
+        found = self.shown.get(symbol)
+        if found is None:
+            found = self.shown[symbol] = float(fmt.plain(float(self.env[symbol]), self.digits))
+        return found
 
     def eq(self, lhs: sp.Basic, forms: tuple[sp.Basic, ...], value: Value | None, with_numbers: bool = True,
            fallback: sp.Basic | None = None) -> Eq:
@@ -142,6 +152,12 @@ class Book:
     def plain(self, text: str) -> str:
         """`text` as the document without markers writes it."""
         return self.marks.plain(text) if self.marks else text
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def free_symbols(expr: sp.Expr) -> tuple[sp.Symbol, ...]:
+    """The symbols of `expr` (kept: a form is checked again with each variant's numbers)."""
+    return tuple(expr.free_symbols)
 
 
 @functools.lru_cache(maxsize=1 << 14)

@@ -12,8 +12,28 @@ import sympy as sp
 _SYMBOL = object()  # marks a symbol's place in a shape
 
 
+class Shape:
+    """A shape as a dictionary key: its nested tuple, with the hash computed once (a tuple hashes all
+    its items again at every lookup, and the printer and the derivatives look a shape up at each use)."""
+
+    __slots__ = ("tree", "_hash")
+
+    def __init__(self, tree: tuple):
+        self.tree = tree
+        self._hash = hash(tree)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Shape) and self._hash == other._hash and self.tree == other.tree)
+
+    def __repr__(self) -> str:
+        return f"Shape({self.tree!r})"
+
+
 @functools.lru_cache(maxsize=1 << 15)
-def shape_of(expr: sp.Basic, atom: sp.Symbol | None = None) -> tuple[object, tuple[sp.Symbol, ...]]:
+def shape_of(expr: sp.Basic, atom: sp.Symbol | None = None) -> tuple[Shape, tuple[sp.Symbol, ...]]:
     """The shape of `expr` and its symbols in the order the shape numbers them (`atom`, a symbol with a
     meaning of its own such as the printer's dots, is kept as it is). Kept for the last expressions
     asked: a formula is printed with its names, then with its numbers."""
@@ -28,7 +48,7 @@ def shape_of(expr: sp.Basic, atom: sp.Symbol | None = None) -> tuple[object, tup
         # an atom by its plain content (a number's digits): cheaper to hash and compare than SymPy's
         return (type(e), *e._hashable_content())
 
-    return walk(expr), tuple(order)
+    return Shape(walk(expr)), tuple(order)
 
 
 @functools.lru_cache(maxsize=1 << 14)
