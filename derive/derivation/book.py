@@ -2,7 +2,6 @@
 value by its quantity key. Each sample gets a book of its own that starts from the network's."""
 from __future__ import annotations
 
-import functools
 import math
 import re
 
@@ -10,7 +9,7 @@ import sympy as sp
 
 from .. import fmt
 from ..ir import Eq, Value
-from ..symbolic import precise, rough, tex
+from ..symbolic import kept, precise, rough, tex
 
 ROUGH_DIGITS = 10  # up to this many digits shown, a line's numbers are first checked in float64
 
@@ -154,13 +153,13 @@ class Book:
         return self.marks.plain(text) if self.marks else text
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@kept(1 << 14)
 def free_symbols(expr: sp.Expr) -> tuple[sp.Symbol, ...]:
     """The symbols of `expr` (kept: a form is checked again with each variant's numbers)."""
     return tuple(expr.free_symbols)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@kept(1 << 14)
 def cell(key: str) -> sp.Symbol:
     """The symbol of quantity `key` as a matrix entry, named by the key: the matrices of every exercise
     variant of one shape are then the same expressions."""

@@ -3,13 +3,11 @@ weight gradient as matrix products with every matrix printed (its entries the va
 neuron by neuron, so the two forms show the same numbers)."""
 from __future__ import annotations
 
-import functools
-
 import sympy as sp
 
 from .. import keys
 from ..ir import Eq, MatrixStep, Value
-from ..symbolic import Model, Notation, tex
+from ..symbolic import Model, Notation, kept, tex
 from .book import Book, cell
 
 
@@ -18,7 +16,7 @@ def matrix_names(model: Model, table: Notation, l: int | None) -> dict[str, sp.E
     return _names(len(model.layers), table, l, model.layers[-1][0].activation.elementwise)
 
 
-@functools.lru_cache(maxsize=1 << 8)
+@kept(1 << 8)
 def _names(depth: int, table: Notation, l: int | None, elementwise: bool) -> dict[str, sp.Expr]:
     """matrix_names of a network `depth` layers deep whose output layer is `elementwise` (or a softmax):
     kept, for every exercise variant of one shape names them alike (callers only read it)."""
@@ -101,7 +99,7 @@ def matrix_step(model: Model, book: Book, s: int, table: Notation, l: int) -> Ma
     return MatrixStep(l, delta, gradient, tuple(found))
 
 
-@functools.lru_cache(maxsize=1 << 10)
+@kept(1 << 10)
 def _matrix(rows: tuple[tuple[str, ...], ...], column: bool = False) -> sp.ImmutableMatrix:
     """The matrix of the quantities `rows` hold (their keys; `column`: the one row is a column)."""
     if column:
@@ -109,16 +107,16 @@ def _matrix(rows: tuple[tuple[str, ...], ...], column: bool = False) -> sp.Immut
     return sp.ImmutableMatrix([[cell(key) for key in row] for row in rows])
 
 
-@functools.lru_cache(maxsize=1 << 10)
+@kept(1 << 10)
 def _hadamard(a: sp.MatrixExpr, b: sp.MatrixExpr) -> sp.MatrixExpr:
     return sp.HadamardProduct(a, b)
 
 
-@functools.lru_cache(maxsize=1 << 10)
+@kept(1 << 10)
 def _transposed_times(a: sp.MatrixExpr, b: sp.MatrixExpr) -> sp.MatrixExpr:
     return sp.MatMul(sp.Transpose(a), b, evaluate=False)
 
 
-@functools.lru_cache(maxsize=1 << 10)
+@kept(1 << 10)
 def _times_transposed(a: sp.MatrixExpr, b: sp.MatrixExpr) -> sp.MatrixExpr:
     return sp.MatMul(a, sp.Transpose(b), evaluate=False)

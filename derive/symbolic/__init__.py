@@ -7,22 +7,13 @@ differentiates the whole loss, and nothing here sees a number computed by derive
 from __future__ import annotations
 
 from .activations import Activation, activation
-from .evaluate import clear_applied, precise, rough
+from .evaluate import precise, rough
+from .kept import forget, kept
 from .losses import LOSSES
-from .model import Model, Neuron, clear_derivatives, local_derivative
+from .model import Model, Neuron, local_derivative
 from .notation import NOTATIONS, Notation
-from .printer import clear_templates, escape, label, partial, tex
-from .shapes import shape_of
+from .printer import escape, label, partial, tex
 
 __all__ = ["LOSSES", "NOTATIONS", "Activation", "Model", "Neuron", "Notation", "activation", "escape", "forget",
-           "label", "local_derivative", "partial", "precise", "rough", "tex"]
+           "kept", "label", "local_derivative", "partial", "precise", "rough", "tex"]
 
-
-def forget() -> None:
-    """Forget every printed template, every local derivative kept by shape and every function value
-    kept (a benchmark timing the first document of a process, not a repeat)."""
-    clear_templates()
-    clear_applied()
-    clear_derivatives()
-    shape_of.cache_clear()
-    partial.cache_clear()

@@ -17,6 +17,8 @@ import math
 import mpmath
 import sympy as sp
 
+from .kept import on_forget
+
 # Enough for every difference float64 can hold, with its own digits: 1 - sigmoid(745) = 5e-324 is 2^-1075,
 # and a 1200-bit float keeps 125 bits below it. (It costs a few percent of a derivation's time over 160
 # bits: the time goes into SymPy and LaTeX, not into arithmetic.)
@@ -59,10 +61,7 @@ MAX_APPLIED = 1 << 14
 # (function, operand) -> its value: a document evaluates a neuron's exp(-in) in its output, its
 # derivative's forms and the loss after the step, each at 1200 bits (the costliest step of `precise`)
 _APPLIED: dict = {}
-
-
-def clear_applied() -> None:
-    _APPLIED.clear()
+on_forget(_APPLIED.clear)
 
 
 def _applied(function, x):

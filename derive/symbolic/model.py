@@ -5,6 +5,8 @@ Nothing here differentiates the whole loss: each derivative is of one small loca
 """
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -13,6 +15,7 @@ import sympy as sp
 from ..spec import Param, Spec
 from . import proofs
 from .activations import Activation, activation
+from .kept import on_forget
 from .losses import LOSSES
 from .notation import Notation
 from .printer import label as tex_label
@@ -55,26 +58,22 @@ class Neuron:
 
 
 class Model:
-    """The network as symbols: inputs x, targets t, parameters p, and per neuron in/out and local expressions."""
+    """The network as symbols: inputs x, targets t, parameters p, and per neuron in/out and local expressions.
+
+    Everything symbolic depends on the network's shape alone (sizes, labels, functions, biases, loss),
+    so it is built once per shape (`_Frame`) and shared by every spec of that shape (an exercise's
+    variants); `params` are the spec's own, with their values."""
 
     def __init__(self, spec: Spec):
         self.spec = spec
         self.params = spec.parameters()
-        self.param_symbol = {p.name: sp.Symbol(f"p:{p.name}") for p in self.params}
-        self.inputs = tuple(sp.Symbol(f"x:{label}") for label in spec.labels[0])
-        self.targets = tuple(sp.Symbol(f"t:{label}") for label in spec.labels[-1])
-        self.loss_total = sp.Symbol("E")
-        # bias units x0 = 1 (inputs) and a0 = 1 (hidden layers) of the layers feeding a bias_node layer
-        self.units = {l - 1: sp.Symbol(f"unit:{l - 1}") for l in range(1, len(spec.layers))
-                      if spec.bias[l - 1] == "bias_node"}
-        self.layers: tuple[tuple[Neuron, ...], ...] = self._build_neurons()
-        self.delta = {n.label: sp.Symbol(f"delta:{n.label}") for n in self.neurons}  # dE/din of each neuron
-        self.loss_terms = tuple(sp.Symbol(f"E:{n.label}") for n in self.outputs)
-        loss = self.loss = LOSSES[spec.loss]
-        size = len(self.outputs)
-        self.loss_term_display = tuple(loss.term(t, n.out, size) for t, n in zip(self.targets, self.outputs))
-        self.loss_display = sp.Add(*self.loss_term_display, evaluate=False)
-        self.loss_expr = self.loss_display.doit()
+        frame = _Frame.of(spec)
+        self._frame = frame
+        self.param_symbol, self.inputs, self.targets = frame.param_symbol, frame.inputs, frame.targets
+        self.loss_total, self.units, self.layers = frame.loss_total, frame.units, frame.layers
+        self.delta, self.loss_terms, self.loss = frame.delta, frame.loss_terms, frame.loss
+        self.loss_term_display, self.loss_display = frame.loss_term_display, frame.loss_display
+        self.loss_expr = frame.loss_expr
 
     @property
     def outputs(self) -> tuple[Neuron, ...]:
@@ -83,34 +82,6 @@ class Model:
     @property
     def neurons(self) -> tuple[Neuron, ...]:
         return tuple(n for layer in self.layers for n in layer)
-
-    def _build_neurons(self) -> tuple[tuple[Neuron, ...], ...]:
-        spec = self.spec
-        by_dest: dict[tuple[int, int | None], list[Param]] = {}
-        for p in self.params:
-            by_dest.setdefault((p.layer, p.dest), []).append(p)
-        layers, sources = [], self.inputs
-        for l in range(1, len(spec.layers)):
-            act = activation(spec.activations[l - 1], spec.leaky_slope)
-            proofs.check_used(act, spec.layers[l])
-            nets = tuple(sp.Symbol(f"in:{label}") for label in spec.labels[l])
-            neurons = []
-            for j, (label, out_expr) in enumerate(zip(spec.labels[l], act.outputs(nets))):
-                params = by_dest.get((l, j), [])
-                weights = [p for p in params if p.kind == "weight"]
-                biases = [p for p in params if p.kind == "bias"] + by_dest.get((l, None), [])
-                terms = [sp.Mul(self.param_symbol[p.name], sources[p.src], evaluate=False) for p in weights]
-                for p in biases:  # a bias unit's term leads, as in Theta x with x0 = 1; a plain bias ends the sum
-                    if p.node:
-                        terms.insert(0, sp.Mul(self.param_symbol[p.name], self.units[l - 1], evaluate=False))
-                    else:
-                        terms.append(self.param_symbol[p.name])
-                display = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
-                neurons.append(Neuron(label, l, j, nets[j], sp.Symbol(f"out:{label}"), display, act, sources,
-                                      tuple(weights + biases), out_expr))
-            layers.append(tuple(neurons))
-            sources = tuple(n.out for n in neurons)
-        return tuple(layers)
 
     def consumers(self, param: Param) -> tuple[Neuron, ...]:
         """The neurons whose net input contains `param` (one, or a whole layer for a shared bias)."""
@@ -127,7 +98,16 @@ class Model:
 
     def names(self, notation: Notation, sample: int | str | None = None) -> dict[sp.Symbol, str]:
         """LaTeX for every symbol in `notation`; with several samples, per-sample symbols get ^{(n)} for
-        sample index `sample` (n = sample + 1), or ^{(s)} for a sample named by the letter `sample`."""
+        sample index `sample` (n = sample + 1), or ^{(s)} for a sample named by the letter `sample`.
+        (A copy: the frame keeps one per notation and sample.)"""
+        found = self._frame.names.get((notation, sample))
+        if found is None:
+            if len(self._frame.names) >= MAX_FRAMES:
+                self._frame.names.clear()
+            found = self._frame.names[notation, sample] = self._names(notation, sample)
+        return dict(found)
+
+    def _names(self, notation: Notation, sample: int | str | None) -> dict[sp.Symbol, str]:
         def per_sample(text: str) -> str:
             if sample is None:
                 return text
@@ -160,6 +140,76 @@ class Model:
         return names
 
 
+MAX_FRAMES = 64  # shapes kept (and names kept per shape)
+
+
+class _Frame:
+    """The symbols and local expressions of one shape of network. Its neurons' parameters are the
+    network's positions without values (nan): a value is read from the spec's own `Model.params`."""
+
+    _kept: dict[tuple, _Frame] = {}
+
+    @classmethod
+    def of(cls, spec: Spec) -> _Frame:
+        key = (spec.layers, spec.labels, spec.activations, spec.leaky_slope, spec.bias, spec.trainable_biases,
+               spec.loss)
+        found = cls._kept.get(key)
+        if found is None:
+            if len(cls._kept) >= MAX_FRAMES:
+                cls._kept.clear()
+            found = cls._kept[key] = cls(spec)
+        return found
+
+    def __init__(self, spec: Spec):
+        params = tuple(dataclasses.replace(p, value=math.nan) for p in spec.parameters())
+        self.param_symbol = {p.name: sp.Symbol(f"p:{p.name}") for p in params}
+        self.inputs = tuple(sp.Symbol(f"x:{label}") for label in spec.labels[0])
+        self.targets = tuple(sp.Symbol(f"t:{label}") for label in spec.labels[-1])
+        self.loss_total = sp.Symbol("E")
+        # bias units x0 = 1 (inputs) and a0 = 1 (hidden layers) of the layers feeding a bias_node layer
+        self.units = {l - 1: sp.Symbol(f"unit:{l - 1}") for l in range(1, len(spec.layers))
+                      if spec.bias[l - 1] == "bias_node"}
+        self.layers: tuple[tuple[Neuron, ...], ...] = self._build_neurons(spec, params)
+        self.delta = {n.label: sp.Symbol(f"delta:{n.label}") for layer in self.layers for n in layer}  # dE/din
+        outputs = self.layers[-1]
+        self.loss_terms = tuple(sp.Symbol(f"E:{n.label}") for n in outputs)
+        loss = self.loss = LOSSES[spec.loss]
+        self.loss_term_display = tuple(loss.term(t, n.out, len(outputs)) for t, n in zip(self.targets, outputs))
+        self.loss_display = sp.Add(*self.loss_term_display, evaluate=False)
+        self.loss_expr = self.loss_display.doit()
+        self.names: dict[tuple[Notation, int | str | None], dict[sp.Symbol, str]] = {}
+
+    def _build_neurons(self, spec: Spec, params: tuple[Param, ...]) -> tuple[tuple[Neuron, ...], ...]:
+        by_dest: dict[tuple[int, int | None], list[Param]] = {}
+        for p in params:
+            by_dest.setdefault((p.layer, p.dest), []).append(p)
+        layers, sources = [], self.inputs
+        for l in range(1, len(spec.layers)):
+            act = activation(spec.activations[l - 1], spec.leaky_slope)
+            proofs.check_used(act, spec.layers[l])
+            nets = tuple(sp.Symbol(f"in:{label}") for label in spec.labels[l])
+            neurons = []
+            for j, (label, out_expr) in enumerate(zip(spec.labels[l], act.outputs(nets))):
+                here = by_dest.get((l, j), [])
+                weights = [p for p in here if p.kind == "weight"]
+                biases = [p for p in here if p.kind == "bias"] + by_dest.get((l, None), [])
+                terms = [sp.Mul(self.param_symbol[p.name], sources[p.src], evaluate=False) for p in weights]
+                for p in biases:  # a bias unit's term leads, as in Theta x with x0 = 1; a plain bias ends the sum
+                    if p.node:
+                        terms.insert(0, sp.Mul(self.param_symbol[p.name], self.units[l - 1], evaluate=False))
+                    else:
+                        terms.append(self.param_symbol[p.name])
+                display = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+                neurons.append(Neuron(label, l, j, nets[j], sp.Symbol(f"out:{label}"), display, act, sources,
+                                      tuple(weights + biases), out_expr))
+            layers.append(tuple(neurons))
+            sources = tuple(n.out for n in neurons)
+        return tuple(layers)
+
+
+on_forget(_Frame._kept.clear)
+
+
 def local_derivative(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
     """The derivative of one local expression, as SymPy gives it.
 
@@ -174,10 +224,7 @@ def local_derivative(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:
 
 _DERIVATIVES: dict[tuple[object, int], tuple[sp.Expr, tuple[sp.Symbol, ...]]] = {}
 MAX_DERIVATIVES = 1 << 14
-
-
-def clear_derivatives() -> None:
-    _DERIVATIVES.clear()
+on_forget(_DERIVATIVES.clear)
 
 
 def _diff(expr: sp.Expr, wrt: sp.Symbol) -> sp.Expr:

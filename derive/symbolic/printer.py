@@ -13,6 +13,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 
+from .kept import kept, on_forget
 from .shapes import shape_of
 
 _INDEXED = re.compile(r"([A-Za-z]+)(\d+(?:_\d+)*)")
@@ -123,6 +124,7 @@ MAX_TEMPLATES = 1 << 15
 # (the shape of an expression, numbers) -> its printed pieces, and for each slot the position of its
 # symbol among the expression's symbols in the order `_shape` meets them
 _TEMPLATES: dict[tuple[object, bool], tuple[tuple[str, ...], tuple[int, ...]]] = {}
+on_forget(_TEMPLATES.clear)
 
 
 
@@ -198,11 +200,6 @@ def _enclosed(text: str) -> bool:
     return False
 
 
-def clear_templates() -> None:
-    """Forget every printed template (a benchmark timing a first document, not a repeat)."""
-    _TEMPLATES.clear()
-
-
 _PLAIN = LatexPrinter()
 
 
@@ -212,7 +209,7 @@ def _bare(symbol: sp.Symbol) -> str:
     return _Printer().doprint(symbol)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@kept(1 << 14)
 def partial(top: sp.Symbol, bottom: sp.Symbol) -> sp.Derivative:
     """The unevaluated factor d top / d bottom, for printing (kept: the same factor is printed in
     every chain that passes through it, and SymPy builds a Derivative slowly)."""

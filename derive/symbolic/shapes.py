@@ -9,6 +9,8 @@ import functools
 
 import sympy as sp
 
+from .kept import kept
+
 _SYMBOL = object()  # marks a symbol's place in a shape
 
 
@@ -32,7 +34,7 @@ class Shape:
         return f"Shape({self.tree!r})"
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@kept(1 << 15)
 def shape_of(expr: sp.Basic, atom: sp.Symbol | None = None) -> tuple[Shape, tuple[sp.Symbol, ...]]:
     """The shape of `expr` and its symbols in the order the shape numbers them (`atom`, a symbol with a
     meaning of its own such as the printer's dots, is kept as it is). Kept for the last expressions
