@@ -25,6 +25,7 @@ from .kept import on_forget
 PRECISION = 1200  # bits
 _MP = mpmath.MPContext()
 _MP.prec = PRECISION
+_MPF = _MP.mpf
 
 _FUNCTIONS = {sp.exp: _MP.exp, sp.log: _MP.log, sp.tanh: _MP.tanh}
 
@@ -33,7 +34,8 @@ def precise(expr: sp.Expr, env: dict):
     """The value of `expr` with each symbol's value from `env` (floats or values this function
     returned), as an extended-precision float (an mpmath mpf)."""
     if expr.is_Symbol:
-        return _MP.mpf(env[expr])
+        value = env[expr]
+        return value if type(value) is _MPF else _MP.mpf(value)  # an mpf is immutable: shared as it is
     if expr.is_Rational:
         return _MP.mpf(expr.p) / expr.q
     if expr.is_Number:
@@ -42,8 +44,11 @@ def precise(expr: sp.Expr, env: dict):
     try:
         if expr.is_Add:
             return _MP.fsum(precise(a, env) for a in args)
-        if expr.is_Mul:
-            return _MP.fprod(precise(a, env) for a in args)
+        if expr.is_Mul:  # as _MP.fprod multiplies (each product rounded to PRECISION), without its overhead
+            value = precise(args[0], env)
+            for a in args[1:]:
+                value = value * precise(a, env)
+            return value
         function = _FUNCTIONS.get(expr.func) if not expr.is_Pow else None
         if expr.is_Pow or function is not None:
             operands = [precise(a, env) for a in args]
