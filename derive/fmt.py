@@ -41,7 +41,11 @@ def latex(value: float, digits: int = DEFAULT_DIGITS) -> str:
 
 def operand(value: float, digits: int = DEFAULT_DIGITS) -> str:
     """`latex`, parenthesized where it stands inside a larger expression (negative or with an exponent)."""
-    text = latex(value, digits)
+    return enclosed(latex(value, digits))
+
+
+def enclosed(text: str) -> str:
+    """A number's `latex` text as `operand` writes it."""
     return rf"\left({text}\right)" if text.startswith("-") or "\\times" in text else text
 
 

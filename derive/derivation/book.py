@@ -74,7 +74,7 @@ class Book:
         self.shown.pop(symbol, None)
         value = self.value(key, number)
         self.numbers[symbol] = (self.marks.mark(key, value.value, operand=True) if self.marks
-                                else fmt.operand(value.value, self.digits))
+                                else fmt.enclosed(value.tex))
         return value
 
     def cells(self, keys: list[str], found: list[Value]) -> tuple[str, ...]:

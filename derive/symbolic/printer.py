@@ -111,18 +111,18 @@ def tex(expr: sp.Basic, names: dict[sp.Symbol, str], *, numbers: bool = False) -
                         "ln_notation": True}
             return _Printer(settings).doprint(expr)
         position = {symbol: i for i, symbol in enumerate(ordered)}
-        found = (pieces, tuple(position[symbol] for symbol in symbols))
+        found = (_pattern(pieces), tuple(position[symbol] for symbol in symbols))
         if len(_TEMPLATES) >= MAX_TEMPLATES:
             _TEMPLATES.clear()
         _TEMPLATES[shape, numbers] = found
-    pieces, slots = found
-    filled = [names[s] if s in names else _bare(s) for s in (ordered[i] for i in slots)]
-    return _fill(pieces, filled)
+    pattern, slots = found
+    return _fill(pattern, [names[s] if s in names else _bare(s) for s in map(ordered.__getitem__, slots)])
 
 
 MAX_TEMPLATES = 1 << 15
-# (the shape of an expression, numbers) -> its printed pieces, and for each slot the position of its
-# symbol among the expression's symbols in the order `_shape` meets them
+# (the shape of an expression, numbers) -> its printed text as a str.format pattern with a field per slot,
+# and for each slot the position of its symbol among the expression's symbols in the order `_shape`
+# meets them
 _TEMPLATES: dict[tuple[object, bool], tuple[tuple[str, ...], tuple[int, ...]]] = {}
 on_forget(_TEMPLATES.clear)
 
@@ -177,8 +177,14 @@ def _template(expr: sp.Basic, numbers: bool) -> tuple[tuple[str, ...], tuple[sp.
     return tuple(printer.doprint(expr).split(_SLOT)), tuple(printer.slots)
 
 
-def _fill(pieces: tuple[str, ...], filled: list[str]) -> str:
-    text = "".join(filled[int(piece)] if i % 2 else piece for i, piece in enumerate(pieces))
+def _pattern(pieces: tuple[str, ...]) -> str:
+    """A template's pieces as one str.format pattern: the text with its braces doubled, each slot {n}."""
+    return "".join(f"{{{piece}}}" if i % 2 else piece.replace("{", "{{").replace("}", "}}")
+                   for i, piece in enumerate(pieces))
+
+
+def _fill(pattern: str, filled: list[str]) -> str:
+    text = pattern.format(*filled)
     while _OPEN in text:  # innermost first: SymPy protects a base once it is printed
         end = text.index(_CLOSE)
         start = text.rindex(_OPEN, 0, end)
