@@ -17,7 +17,7 @@ import math
 import mpmath
 import sympy as sp
 
-from .kept import on_forget
+from .kept import kept, on_forget
 
 # Enough for every difference float64 can hold, with its own digits: 1 - sigmoid(745) = 5e-324 is 2^-1075,
 # and a 1200-bit float keeps 125 bits below it. (It costs a few percent of a derivation's time over 160
@@ -33,33 +33,63 @@ _FUNCTIONS = {sp.exp: _MP.exp, sp.log: _MP.log, sp.tanh: _MP.tanh}
 def precise(expr: sp.Expr, env: dict):
     """The value of `expr` with each symbol's value from `env` (floats or values this function
     returned), as an extended-precision float (an mpmath mpf)."""
+    return _compiled(expr)(env)
+
+
+def _value(value):
+    return value if type(value) is _MPF else _MP.mpf(value)  # an mpf is immutable: shared as it is
+
+
+@kept(1 << 14)
+def _compiled(expr: sp.Expr):
+    """`expr` as a function of `env` giving its value (kept: an expression is evaluated again with each
+    variant's numbers). Sums, products, powers, exp, log and tanh are computed directly; anything else,
+    and a node where one of those meets a pole, is handed to SymPy at the same precision."""
     if expr.is_Symbol:
-        value = env[expr]
-        return value if type(value) is _MPF else _MP.mpf(value)  # an mpf is immutable: shared as it is
-    if expr.is_Rational:
-        return _MP.mpf(expr.p) / expr.q
-    if expr.is_Number:
-        return _MP.mpf(float(expr))
-    args = expr.args
-    try:
-        if expr.is_Add:
-            return _MP.fsum(precise(a, env) for a in args)
-        if expr.is_Mul:  # as _MP.fprod multiplies (each product rounded to PRECISION), without its overhead
-            value = precise(args[0], env)
-            for a in args[1:]:
-                value = value * precise(a, env)
+        return lambda env: _value(env[expr])
+    if expr.is_Rational or expr.is_Number:
+        constant = _MP.mpf(expr.p) / expr.q if expr.is_Rational else _MP.mpf(float(expr))
+        return lambda env: constant
+    parts = tuple(_compiled(a) for a in expr.args)
+    if expr.is_Add:
+        return _guarded(expr, lambda env: _MP.fsum([part(env) for part in parts]))
+    if expr.is_Mul:
+        first, rest = parts[0], parts[1:]
+
+        def product(env):  # as _MP.fprod multiplies (each product rounded to PRECISION), without its overhead
+            value = first(env)
+            for part in rest:
+                value = value * part(env)
             return value
-        function = _FUNCTIONS.get(expr.func) if not expr.is_Pow else None
-        if expr.is_Pow or function is not None:
-            operands = [precise(a, env) for a in args]
-            if expr.func is sp.log and operands[0] <= 0:
-                raise ZeroDivisionError("log of a number not above 0")
-            value = operands[0] ** operands[1] if expr.is_Pow else _applied(function, operands[0])
-            if isinstance(value, _MP.mpf):
-                return value
-    except ZeroDivisionError:
-        pass  # SymPy says what a pole is worth
-    return _by_sympy(expr, env)
+        return _guarded(expr, product)
+    if expr.is_Pow:
+        base, exponent = parts
+        return _guarded(expr, lambda env: base(env) ** exponent(env))
+    function = _FUNCTIONS.get(expr.func)
+    if function is not None:
+        argument, = parts
+        if expr.func is sp.log:
+            def logarithm(env):
+                x = argument(env)
+                if x <= 0:
+                    raise ZeroDivisionError("log of a number not above 0")
+                return _applied(function, x)
+            return _guarded(expr, logarithm)
+        return _guarded(expr, lambda env: _applied(function, argument(env)))
+    return lambda env: _by_sympy(expr, env)
+
+
+def _guarded(expr: sp.Expr, compute):
+    """`compute`, handing `expr` to SymPy where it meets a pole or gives no real number."""
+    def value(env):
+        try:
+            found = compute(env)
+            if isinstance(found, _MPF):
+                return found
+        except ZeroDivisionError:
+            pass  # SymPy says what a pole is worth
+        return _by_sympy(expr, env)
+    return value
 
 
 MAX_APPLIED = 1 << 14
