@@ -91,7 +91,24 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
     env.filters["math"] = lambda tex: f"${tex}$"
     env.filters["tex_label"] = label
     env.filters["count"] = fmt.count
+    env.filters["display_eq"] = display_eq
+    env.filters["inline_eq"] = inline_eq
     return env
+
+
+def display_eq(e) -> str:
+    """An equation (ir.Eq) as display maths: lhs = its first form, then each further form and the value on
+    lines of their own (the document's `eq` macro; a filter, which Jinja2 calls far faster)."""
+    first = e.rhs[0] if e.rhs else e.value.tex
+    lines = [f"{e.lhs} &= {first}", *(f"&= {form}" for form in e.rhs[1:])]
+    if e.rhs and e.value:
+        lines.append(f"&= {e.value.tex}")
+    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}\n$$"
+
+
+def inline_eq(e) -> str:
+    """An equation (ir.Eq) in one line of text maths: $lhs = each form = value$ (the `inline` macro)."""
+    return "$" + e.lhs + "".join(f" = {form}" for form in e.rhs) + (f" = {e.value.tex}" if e.value else "") + "$"
 
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
