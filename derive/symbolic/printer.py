@@ -101,6 +101,10 @@ def tex(expr: sp.Basic, names: dict[sp.Symbol, str], *, numbers: bool = False) -
     The printing of an expression is kept as a template with a slot per symbol (see _template), so an
     expression met again (the same form in the next exercise variant, with other numbers) costs a fill.
     """
+    known = _PRINTED.get((expr, numbers))
+    if known is not None:
+        pattern, symbols = known
+        return _fill(pattern, [names[s] if s in names else _bare(s) for s in symbols])
     shape, ordered = shape_of(expr, _DOTS)
     found = _TEMPLATES.get((shape, numbers))
     if found is None:
@@ -116,7 +120,11 @@ def tex(expr: sp.Basic, names: dict[sp.Symbol, str], *, numbers: bool = False) -
             _TEMPLATES.clear()
         _TEMPLATES[shape, numbers] = found
     pattern, slots = found
-    return _fill(pattern, [names[s] if s in names else _bare(s) for s in map(ordered.__getitem__, slots)])
+    symbols = tuple(map(ordered.__getitem__, slots))
+    if len(_PRINTED) >= MAX_TEMPLATES:
+        _PRINTED.clear()
+    _PRINTED[expr, numbers] = (pattern, symbols)
+    return _fill(pattern, [names[s] if s in names else _bare(s) for s in symbols])
 
 
 MAX_TEMPLATES = 1 << 15
@@ -125,6 +133,10 @@ MAX_TEMPLATES = 1 << 15
 # meets them
 _TEMPLATES: dict[tuple[object, bool], tuple[tuple[str, ...], tuple[int, ...]]] = {}
 on_forget(_TEMPLATES.clear)
+# (an expression, numbers) -> its template's pattern and the symbol of each slot: the expression met
+# again (the same object, as an exercise's variants meet it) is filled without working out its shape
+_PRINTED: dict[tuple[sp.Basic, bool], tuple[str, tuple[sp.Symbol, ...]]] = {}
+on_forget(_PRINTED.clear)
 
 
 
