@@ -126,24 +126,36 @@ def rough(expr: sp.Expr, env: dict) -> float | None:
     """The value of `expr` in plain float64, or None where float64 cannot say (an overflow, a log of 0,
     a form it does not know): a quick estimate where a few digits are all that matter."""
     try:
-        return _rough(expr, env)
+        return _roughly(expr)(env)
     except (ArithmeticError, ValueError, TypeError, KeyError):
         return None
 
 
-def _rough(expr: sp.Expr, env: dict) -> float:
+@kept(1 << 14)
+def _roughly(expr: sp.Expr):
+    """`expr` as a function of `env` giving its float64 value (kept, as `_compiled`); a form float64 does
+    not know gives a function that raises TypeError."""
     if expr.is_Symbol:
-        return float(env[expr])
+        return lambda env: float(env[expr])
     if expr.is_Number:
-        return float(expr)
+        constant = float(expr)
+        return lambda env: constant
+    parts = tuple(_roughly(a) for a in expr.args)
     if expr.is_Add:
-        return math.fsum(_rough(a, env) for a in expr.args)
+        return lambda env: math.fsum([part(env) for part in parts])
     if expr.is_Mul:
-        return math.prod(_rough(a, env) for a in expr.args)
+        return lambda env: math.prod([part(env) for part in parts])
     if expr.is_Pow:
-        base, exponent = _rough(expr.args[0], env), _rough(expr.args[1], env)
-        return float(base ** exponent) if base > 0 or exponent.is_integer() else math.nan
+        base_of, exponent_of = parts
+
+        def power(env):
+            base, exponent = base_of(env), exponent_of(env)
+            return float(base ** exponent) if base > 0 or exponent.is_integer() else math.nan
+        return power
     function = _FLOAT_FUNCTIONS.get(expr.func)
     if function is None:
-        raise TypeError(expr.func)
-    return function(_rough(expr.args[0], env))
+        def unknown(env):
+            raise TypeError(expr.func)
+        return unknown
+    argument, = parts
+    return lambda env: function(argument(env))

@@ -48,8 +48,17 @@ class Neuron:
 
     def net_derivative(self, wrt: sp.Symbol) -> sp.Expr:
         """d in / d wrt: `local_derivative` of the terms of the net input that hold `wrt`, found in an
-        index, so that the cost does not grow with the neuron's fan-in (784 inputs)."""
-        return local_derivative(sp.Add(*(term.doit() for term in self._terms_by_symbol.get(wrt, ()))), wrt)
+        index, so that the cost does not grow with the neuron's fan-in (784 inputs); kept per symbol
+        (a shape's neurons serve every spec of that shape)."""
+        found = self._net_derivatives.get(wrt)
+        if found is None:
+            terms = self._terms_by_symbol.get(wrt, ())
+            found = self._net_derivatives[wrt] = local_derivative(sp.Add(*(term.doit() for term in terms)), wrt)
+        return found
+
+    @cached_property
+    def _net_derivatives(self) -> dict[sp.Symbol, sp.Expr]:
+        return {}
 
     @cached_property
     def out_eval(self) -> sp.Expr:
