@@ -3,11 +3,13 @@ built after others of its shape is the one built first in a fresh process."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import math
 
 import pytest
 
 import derive
+from derive import collector
 from derive.crosscheck import reference
 from derive.exercises import generate
 from derive.exercises.data import worked
@@ -46,3 +48,21 @@ def test_the_frame_is_shared_by_a_shape_and_its_neurons_carry_no_values():
     assert all(math.isnan(p.value) for layer in first.layers for n in layer for p in n.params)
     forget()
     assert Model(a).layers is not first.layers
+
+
+def test_a_build_defers_the_collectors_full_passes_and_restores_its_thresholds():
+    """Inside `collector.deferred` young passes run (cycles are freed) but no full pass; after it, the
+    thresholds are the caller's own, as they are after a build."""
+    before = gc.get_threshold()
+    full, young = gc.get_stats()[2]["collections"], gc.get_stats()[0]["collections"]
+    kept_alive = []
+    with collector.deferred():
+        for _ in range(300_000):  # survivors, which would bring on a full pass, and cycles, freed young
+            kept_alive.append([])
+            cycle = []
+            cycle.append(cycle)
+    assert gc.get_stats()[2]["collections"] == full
+    assert gc.get_stats()[0]["collections"] > young
+    assert gc.get_threshold() == before
+    derive.build(derive.load("two-two-two"))
+    assert gc.get_threshold() == before

@@ -6,7 +6,7 @@ import math
 
 import sympy as sp
 
-from .. import fmt, keys
+from .. import collector, fmt, keys
 from ..ir import Derivation, Eq, SummaryRow, Value
 from ..spec import Spec
 from ..symbolic import NOTATIONS, Model, Notation, label, partial, tex
@@ -26,7 +26,14 @@ def build(spec: Spec, *, notation: str | None = None, digits: int = fmt.DEFAULT_
 
     With spec.focus, only the focused parameters' chains, sums and updates are written out, the matrix
     form is left out, and the other parameters' gradients in the summary come from `numbers` (the
-    numeric engine's, checked against finite differences by derive.crosscheck)."""
+    numeric engine's, checked against finite differences by derive.crosscheck). Built with the garbage
+    collector's full passes deferred (derive.collector)."""
+    with collector.deferred():
+        return _build(spec, notation, digits, numbers, marks)
+
+
+def _build(spec: Spec, notation: str | None, digits: int, numbers: dict[str, float] | None,
+           marks: Marks | None) -> Derivation:
     model = Model(spec)
     focus = set(spec.focus) if spec.focus else {p.name for p in model.params}
     notation = notation or spec.notation

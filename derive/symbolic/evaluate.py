@@ -42,15 +42,20 @@ def _value(value):
 
 @kept(1 << 14)
 def _compiled(expr: sp.Expr):
-    """`expr` as a function of `env` giving its value (kept: an expression is evaluated again with each
-    variant's numbers). Sums, products, powers, exp, log and tanh are computed directly; anything else,
-    and a node where one of those meets a pole, is handed to SymPy at the same precision."""
+    """`_compile(expr)`, kept: an expression is evaluated again with each variant's numbers."""
+    return _compile(expr)
+
+
+def _compile(expr: sp.Expr):
+    """`expr` as a function of `env` giving its value. Sums, products, powers, exp, log and tanh are
+    computed directly; anything else, and a node where one of those meets a pole, is handed to SymPy
+    at the same precision."""
     if expr.is_Symbol:
         return lambda env: _value(env[expr])
     if expr.is_Rational or expr.is_Number:
         constant = _MP.mpf(expr.p) / expr.q if expr.is_Rational else _MP.mpf(float(expr))
         return lambda env: constant
-    parts = tuple(_compiled(a) for a in expr.args)
+    parts = tuple(_compile(a) for a in expr.args)
     if expr.is_Add:
         return _guarded(expr, lambda env: _MP.fsum([part(env) for part in parts]))
     if expr.is_Mul:
@@ -133,14 +138,19 @@ def rough(expr: sp.Expr, env: dict) -> float | None:
 
 @kept(1 << 14)
 def _roughly(expr: sp.Expr):
-    """`expr` as a function of `env` giving its float64 value (kept, as `_compiled`); a form float64 does
-    not know gives a function that raises TypeError."""
+    """`_rough(expr)`, kept (as `_compiled`)."""
+    return _rough(expr)
+
+
+def _rough(expr: sp.Expr):
+    """`expr` as a function of `env` giving its float64 value; a form float64 does not know gives a
+    function that raises TypeError."""
     if expr.is_Symbol:
         return lambda env: float(env[expr])
     if expr.is_Number:
         constant = float(expr)
         return lambda env: constant
-    parts = tuple(_roughly(a) for a in expr.args)
+    parts = tuple(_rough(a) for a in expr.args)
     if expr.is_Add:
         return lambda env: math.fsum([part(env) for part in parts])
     if expr.is_Mul:

@@ -40,17 +40,19 @@ def shape_of(expr: sp.Basic, atom: sp.Symbol | None = None) -> tuple[Shape, tupl
     meaning of its own such as the printer's dots, is kept as it is). Kept for the last expressions
     asked: a formula is printed with its names, then with its numbers."""
     order: dict[sp.Symbol, int] = {}
+    return Shape(_walk(expr, atom, order)), tuple(order)
 
-    def walk(e: sp.Basic) -> object:
-        args = e._args
-        if args:
-            return (type(e), *[walk(a) for a in args])
-        if isinstance(e, sp.Symbol) and e is not atom:
-            return (_SYMBOL, order.setdefault(e, len(order)), _assumed(e))
-        # an atom by its plain content (a number's digits): cheaper to hash and compare than SymPy's
-        return (type(e), *e._hashable_content())
 
-    return Shape(walk(expr)), tuple(order)
+def _walk(e: sp.Basic, atom: sp.Symbol | None, order: dict[sp.Symbol, int]) -> object:
+    """The shape of `e`, numbering its symbols in `order` as they are met. (A function of the module, not
+    a closure: a closure calling itself is a reference cycle, garbage only the collector frees.)"""
+    args = e._args
+    if args:
+        return (type(e), *[_walk(a, atom, order) for a in args])
+    if isinstance(e, sp.Symbol) and e is not atom:
+        return (_SYMBOL, order.setdefault(e, len(order)), _assumed(e))
+    # an atom by its plain content (a number's digits): cheaper to hash and compare than SymPy's
+    return (type(e), *e._hashable_content())
 
 
 @functools.lru_cache(maxsize=1 << 14)
